@@ -1,0 +1,173 @@
+package actor
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+)
+
+// ErrClosed is returned for messages sent to, or queued at, an actor that
+// has stopped.
+var ErrClosed = errors.New("actor: stopped")
+
+// Handler is what an actor runs. All of its methods run on the actor's
+// goroutine, one at a time; that goroutine is the sole owner of the
+// handler's state (except while a hold has handed it to a coordinator).
+type Handler[M any] interface {
+	// Handle processes a drained batch of messages. It must complete
+	// every one of them.
+	Handle(batch []M)
+	// Tick runs a periodic job posted by the supervisor.
+	Tick()
+	// Reject completes a message that will not be processed because the
+	// actor is stopping, typically with ErrClosed.
+	Reject(m M)
+	// Stop runs once, last, after every queued message was rejected:
+	// flush, sync, release resources.
+	Stop()
+}
+
+// Actor is a goroutine with a mailbox. Its methods are safe for concurrent
+// use; [Actor.Run] must be called exactly once.
+type Actor[M any] struct {
+	in       chan M
+	tick     chan struct{}
+	quit     chan struct{}
+	done     chan struct{}
+	stopOnce sync.Once
+	maxBatch int
+
+	dropped atomic.Uint64 // ticks dropped because one was pending
+	batches atomic.Uint64 // batches handled
+	msgs    atomic.Uint64 // messages handled
+}
+
+// New returns an actor whose mailbox holds up to capacity messages and
+// whose batches hold up to maxBatch of them.
+func New[M any](capacity, maxBatch int) *Actor[M] {
+	if maxBatch < 1 {
+		maxBatch = 1
+	}
+	return &Actor[M]{
+		in:       make(chan M, capacity),
+		tick:     make(chan struct{}, 1),
+		quit:     make(chan struct{}),
+		done:     make(chan struct{}),
+		maxBatch: maxBatch,
+	}
+}
+
+// Run is the actor's loop. It returns after Stop, once every queued message
+// was rejected and the handler's Stop has run.
+func (a *Actor[M]) Run(h Handler[M]) {
+	defer close(a.done)
+	batch := make([]M, 0, a.maxBatch)
+	for {
+		select {
+		case m := <-a.in:
+			batch = append(batch[:0], m)
+		drain:
+			for len(batch) < a.maxBatch {
+				select {
+				case m := <-a.in:
+					batch = append(batch, m)
+				default:
+					break drain
+				}
+			}
+			a.batches.Add(1)
+			a.msgs.Add(uint64(len(batch)))
+			h.Handle(batch)
+			clear(batch)
+		case <-a.tick:
+			h.Tick()
+		case <-a.quit:
+			for {
+				select {
+				case m := <-a.in:
+					h.Reject(m)
+					continue
+				default:
+				}
+				break
+			}
+			h.Stop()
+			return
+		}
+	}
+}
+
+// Send puts m in the mailbox. It fails with ErrClosed once the actor has
+// stopped, or with ctx.Err() if ctx ends while the mailbox is full. A
+// message sent successfully is either handled or rejected, except when it
+// raced with the actor's final exit; a caller waiting with [Call.Wait]
+// then sees ErrClosed.
+func (a *Actor[M]) Send(ctx context.Context, m M) error {
+	if d := ctx.Done(); d != nil {
+		select {
+		case a.in <- m:
+			return nil
+		case <-a.done:
+			return ErrClosed
+		case <-d:
+			return ctx.Err()
+		}
+	}
+	select {
+	case a.in <- m:
+		return nil
+	case <-a.done:
+		return ErrClosed
+	}
+}
+
+// TrySend puts m in the mailbox if there is room, without blocking.
+func (a *Actor[M]) TrySend(m M) bool {
+	select {
+	case a.in <- m:
+		return true
+	default:
+		return false
+	}
+}
+
+// Tick posts a tick without blocking. It reports false, and counts a drop,
+// when a tick is already pending.
+func (a *Actor[M]) Tick() bool {
+	select {
+	case a.tick <- struct{}{}:
+		return true
+	default:
+		a.dropped.Add(1)
+		return false
+	}
+}
+
+// Stop asks the actor to stop; it is idempotent and does not wait (see
+// [Actor.Done]).
+func (a *Actor[M]) Stop() { a.stopOnce.Do(func() { close(a.quit) }) }
+
+// Done is closed when the actor's loop has returned.
+func (a *Actor[M]) Done() <-chan struct{} { return a.done }
+
+// Queued returns the number of messages waiting in the mailbox.
+func (a *Actor[M]) Queued() int { return len(a.in) }
+
+// Stats are an actor's counters.
+type Stats struct {
+	Batches      uint64 // batches handled
+	Messages     uint64 // messages handled
+	DroppedTicks uint64 // ticks dropped because one was already pending
+	Queued       int    // messages waiting now
+}
+
+// Stats returns the actor's counters.
+func (a *Actor[M]) Stats() Stats {
+	return Stats{
+		Batches:      a.batches.Load(),
+		Messages:     a.msgs.Load(),
+		DroppedTicks: a.dropped.Load(),
+		Queued:       len(a.in),
+	}
+}

@@ -1,0 +1,55 @@
+package actor
+
+import "context"
+
+// Call is the completion half of a request: embed it in a request struct
+// and call Init once when the struct is created. The actor calls Complete
+// exactly once per use; the caller calls Wait. A Call can be reused after a
+// Wait that returned nil (the completion was consumed) — never after a Wait
+// that returned an error.
+type Call struct {
+	done chan struct{}
+}
+
+// Init makes the completion channel (capacity 1: Complete never blocks).
+func (c *Call) Init() { c.done = make(chan struct{}, 1) }
+
+// Complete signals the waiting caller. It must be called once per use,
+// after the reply was written into the request.
+func (c *Call) Complete() { c.done <- struct{}{} }
+
+// Wait waits for Complete. It returns ctx.Err() if ctx ends first, and
+// ErrClosed if the actor stops first without completing the call (a
+// completion that raced with the stop is still preferred).
+func (c *Call) Wait(ctx context.Context, actorDone <-chan struct{}) error {
+	if d := ctx.Done(); d != nil {
+		select {
+		case <-c.done:
+			return nil
+		case <-d:
+			select {
+			case <-c.done:
+				return nil
+			default:
+				return ctx.Err()
+			}
+		case <-actorDone:
+			return c.late()
+		}
+	}
+	select {
+	case <-c.done:
+		return nil
+	case <-actorDone:
+		return c.late()
+	}
+}
+
+func (c *Call) late() error {
+	select {
+	case <-c.done:
+		return nil
+	default:
+		return ErrClosed
+	}
+}

@@ -1,0 +1,48 @@
+// Package actor is kevy's actor runtime: goroutines that own their state
+// outright and are reached only by messages.
+//
+// # Model
+//
+// An [Actor] is one goroutine looping over its mailbox, a buffered channel
+// of messages. It blocks for the first message, then drains whatever else
+// is already waiting, up to a bound, and hands the whole batch to its
+// [Handler] at once. Batching is how an actor amortises the cost of a
+// wake-up (a goroutine hop costs about 0.35–0.45 µs on the machines kevy is
+// measured on; a map lookup costs 20 ns): one hop carries every request that
+// queued up meanwhile, and one append-only-file write and fsync serve them
+// all (group commit).
+//
+// Callers embed a [Call] in their request structs: a capacity-1 signal
+// channel the actor completes exactly once. The actor never blocks on a
+// caller that has gone away, and a request struct can be pooled and reused
+// once its completion has been received; with a per-store pool the request
+// path makes no allocation.
+//
+// # Cancellation
+//
+// [Call.Wait] returns early when the caller's context ends, with
+// ctx.Err(). That abandons the wait, not the request: a request that was
+// already in the mailbox may still be applied (etcd's raft has the same
+// rule). Its struct must not be reused, since the actor may still complete
+// it.
+//
+// # Holds
+//
+// A coordinator that must run one command atomically over several actors
+// sends each a [Hold], in ascending actor order. An actor that meets a hold
+// in its batch first finishes the messages before it, then parks: it grants
+// the hold and waits for its release, leaving its state to the coordinator
+// meanwhile. Ownership moves by message, so no mutex guards the state. Since
+// every coordinator acquires in the same order, two coordinators cannot
+// deadlock.
+//
+// # Time and shutdown
+//
+// A [Supervisor] owns time and shutdown. It runs periodic jobs (reaper
+// ticks, fsync ticks) that post to actors with [Actor.Tick], a non-blocking
+// send to a capacity-1 channel: a tick that finds one pending is dropped and
+// counted, never queued behind. [Actor.Stop] closes the actor's quit channel
+// (the mailbox itself is never closed, so a late sender can never panic);
+// the loop then rejects every queued message with [ErrClosed], runs its
+// handler's Stop, and closes its done channel.
+package actor

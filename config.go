@@ -1,0 +1,77 @@
+package kevy
+
+import (
+	"fmt"
+	"runtime"
+)
+
+// Engine selects how a Store runs commands.
+type Engine int
+
+const (
+	// EngineActor (the default) runs each shard as a goroutine that owns
+	// its keyspace; callers reach it by message, and writes are grouped
+	// into batches.
+	EngineActor Engine = iota
+	// EngineLocked is the lock-based twin: one sync.RWMutex per shard and
+	// commands executed on the caller's goroutine. It exists so the two
+	// designs can be compared; it passes the same tests.
+	EngineLocked
+)
+
+// String returns "actor" or "locked".
+func (e Engine) String() string {
+	switch e {
+	case EngineActor:
+		return "actor"
+	case EngineLocked:
+		return "locked"
+	}
+	return fmt.Sprintf("Engine(%d)", int(e))
+}
+
+// Config configures a Store. The zero value is a working in-memory store
+// with one shard per CPU, 16 databases and the actor engine.
+type Config struct {
+	// Dir is the data directory. "" (the zero value) keeps everything in
+	// memory.
+	Dir string
+
+	// Shards is the number of shards the keyspace is split into. Zero
+	// means runtime.GOMAXPROCS(0).
+	Shards int
+
+	// Databases is the number of logical databases (SELECT 0..n-1). Zero
+	// means 16, Redis's default.
+	Databases int
+
+	// Engine selects the engine. The zero value is EngineActor.
+	Engine Engine
+}
+
+// maxShards bounds Config.Shards.
+const maxShards = 1024
+
+// Validate reports the first invalid setting. Open calls it.
+func (c Config) Validate() error {
+	switch {
+	case c.Shards < 0 || c.Shards > maxShards:
+		return fmt.Errorf("kevy: Config.Shards = %d: want 0 (GOMAXPROCS) or 1..%d", c.Shards, maxShards)
+	case c.Databases < 0 || c.Databases > 1<<16:
+		return fmt.Errorf("kevy: Config.Databases = %d: want 0 (16) or 1..65536", c.Databases)
+	case c.Engine != EngineActor && c.Engine != EngineLocked:
+		return fmt.Errorf("kevy: Config.Engine = %d: unknown engine", int(c.Engine))
+	}
+	return nil
+}
+
+// withDefaults returns c with zero values replaced by their defaults.
+func (c Config) withDefaults() Config {
+	if c.Shards == 0 {
+		c.Shards = runtime.GOMAXPROCS(0)
+	}
+	if c.Databases == 0 {
+		c.Databases = 16
+	}
+	return c
+}

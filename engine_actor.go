@@ -1,0 +1,380 @@
+package kevy
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/kevydb/kevy/actor"
+	"github.com/kevydb/kevy/resp"
+	"github.com/kevydb/kevy/shard"
+)
+
+// The actor engine: one goroutine per shard owns that shard's keyspace;
+// callers reach it through its mailbox. Commands whose keys live on one
+// shard travel as one message; commands spanning shards are run by the
+// calling goroutine acting as coordinator, which holds the shards involved
+// in ascending order; fan-out commands send one message per shard and merge
+// the replies.
+
+// Mailbox and batch sizes of a shard actor.
+const (
+	mailboxSize = 1024
+	maxBatch    = 128
+)
+
+// Reaper cadence: Redis's default hz is 10, and its active expiry may use
+// up to 25% of a tick.
+const (
+	reapInterval = 100 * time.Millisecond
+	reapBudget   = 25 * time.Millisecond
+)
+
+type reqKind uint8
+
+const (
+	reqExec reqKind = iota // run cmd with args
+	reqFunc                // run fn against the keyspace
+	reqHold                // park for a coordinator
+)
+
+// request is a message to a shard actor. Requests are pooled per engine and
+// reused only after their completion was received.
+type request struct {
+	actor.Call
+	kind   reqKind
+	db     int
+	cmd    *shard.Command
+	cl     *shard.Client
+	args   []string
+	reply  resp.Reply
+	fn     func(ks *shard.Keyspace)
+	hold   *actor.Hold
+	argbuf [6]string
+}
+
+func (r *request) setArgs(args []string) {
+	if len(args) <= len(r.argbuf) {
+		r.args = r.argbuf[:len(args)]
+	} else {
+		r.args = make([]string, len(args))
+	}
+	copy(r.args, args)
+}
+
+func (r *request) reset() {
+	clear(r.argbuf[:])
+	r.args, r.cmd, r.cl, r.fn, r.hold = nil, nil, nil, nil, nil
+	r.reply = resp.Reply{}
+}
+
+// shardActor is the handler of one shard's actor: the sole owner of ks.
+type shardActor struct {
+	id  int
+	act *actor.Actor[*request]
+	ks  *shard.Keyspace
+	ctx shard.Ctx // reused for every command the loop runs
+	n   int       // number of shards
+	eng *actorEngine
+}
+
+// Handle runs a drained batch: each request in order; before a hold, and
+// at the end, the effects are committed and the requests completed.
+func (s *shardActor) Handle(batch []*request) {
+	start := 0
+	for i, r := range batch {
+		switch r.kind {
+		case reqExec:
+			c := &s.ctx
+			c.Bind(s.ks, s.n)
+			c.DB, c.Cmd, c.Args, c.Client = r.db, r.cmd, r.args, r.cl
+			r.reply = r.cmd.Run(c)
+			c.Args, c.Client = nil, nil
+		case reqFunc:
+			r.fn(s.ks)
+		case reqHold:
+			s.complete(batch[start:i])
+			start = i + 1
+			r.hold.Park() // hold messages get no completion: the Hold is the reply
+		}
+	}
+	s.complete(batch[start:])
+}
+
+// complete makes the effects of reqs durable as the policy requires, then
+// answers them.
+func (s *shardActor) complete(reqs []*request) {
+	for _, r := range reqs {
+		if r.kind != reqHold {
+			r.Complete()
+		}
+	}
+}
+
+// Tick runs active expiry and advances the coarse clock.
+func (s *shardActor) Tick() {
+	now := time.Now().UnixMilli()
+	s.ks.ActiveExpire(now, reapBudget)
+}
+
+// Reject answers a request queued at shutdown.
+func (s *shardActor) Reject(r *request) {
+	if r.kind == reqHold {
+		// A coordinator waits on the hold, not on the request: let it
+		// see the actor's exit through Acquire.
+		return
+	}
+	r.reply = resp.Reply{} // kind 0: the caller reads it as ErrClosed
+	r.Complete()
+}
+
+// Stop runs last on the shard goroutine.
+func (s *shardActor) Stop() {}
+
+// SendHold implements actor.Holder.
+func (s *shardActor) SendHold(h *actor.Hold) error {
+	return s.act.Send(context.Background(), &request{kind: reqHold, hold: h})
+}
+
+// Done implements actor.Holder.
+func (s *shardActor) Done() <-chan struct{} { return s.act.Done() }
+
+type actorEngine struct {
+	shards   []*shardActor
+	router   shard.Router
+	pool     sync.Pool // *request
+	ctxPool  sync.Pool // *shard.Ctx for coordinated and local commands
+	sup      *actor.Supervisor
+	wg       sync.WaitGroup
+	settings *shard.Settings
+	closeErr error
+}
+
+func newActorEngine(cfg Config, events *shard.Events, settings *shard.Settings) *actorEngine {
+	e := &actorEngine{router: shard.NewRouter(cfg.Shards), sup: actor.NewSupervisor(), settings: settings}
+	e.pool.New = func() any {
+		r := &request{}
+		r.Init()
+		return r
+	}
+	e.ctxPool.New = func() any { return &shard.Ctx{} }
+	for i := 0; i < cfg.Shards; i++ {
+		s := &shardActor{
+			id:  i,
+			act: actor.New[*request](mailboxSize, maxBatch),
+			ks: shard.New(shard.Options{ID: i, Databases: cfg.Databases, Events: events,
+				Settings: settings}),
+			n:   cfg.Shards,
+			eng: e,
+		}
+		e.shards = append(e.shards, s)
+	}
+	for _, s := range e.shards {
+		e.wg.Go(func() { s.act.Run(s) })
+	}
+	e.sup.Every(reapInterval, func() {
+		settings.Tick(time.Now().UnixMilli())
+		for _, s := range e.shards {
+			s.act.Tick()
+		}
+	})
+	return e
+}
+
+func (e *actorEngine) get() *request { return e.pool.Get().(*request) }
+
+func (e *actorEngine) put(r *request) {
+	r.reset()
+	e.pool.Put(r)
+}
+
+// exec runs one command for a connection on database db.
+func (e *actorEngine) exec(ctx context.Context, db int, cl *shard.Client, cmd *shard.Command, args []string) (resp.Reply, error) {
+	r := e.get()
+	r.kind, r.db, r.cmd, r.cl = reqExec, db, cmd, cl
+	r.setArgs(args)
+	switch cmd.Route {
+	case shard.RouteKeys:
+		if cmd.First > 0 && cmd.Last == cmd.First && cmd.KeysFn == nil && len(r.args) > cmd.First {
+			return e.call(ctx, e.router.Shard(r.args[cmd.First]), r)
+		}
+		var buf [8]int
+		shards := e.router.Shards(cmd, r.args, buf[:0])
+		switch len(shards) {
+		case 0:
+			return e.call(ctx, 0, r)
+		case 1:
+			return e.call(ctx, shards[0], r)
+		}
+		return e.coordinate(ctx, shards, r)
+	case shard.RouteShardFn:
+		i, ok := cmd.ShardFn(r.args, len(e.shards))
+		if !ok {
+			i = 0
+		}
+		return e.call(ctx, i, r)
+	case shard.RouteAll:
+		all := make([]int, len(e.shards))
+		for i := range all {
+			all[i] = i
+		}
+		return e.coordinate(ctx, all, r)
+	case shard.RouteFanout:
+		return e.fanout(ctx, r)
+	case shard.RouteLocal:
+		return e.local(r), nil
+	}
+	e.put(r)
+	return shard.UnknownCommand(args), nil
+}
+
+// call sends r to shard i and waits for its reply.
+func (e *actorEngine) call(ctx context.Context, i int, r *request) (resp.Reply, error) {
+	s := e.shards[i]
+	if err := s.act.Send(ctx, r); err != nil {
+		e.put(r)
+		return resp.Reply{}, engineError(err)
+	}
+	if err := r.Wait(ctx, s.act.Done()); err != nil {
+		return resp.Reply{}, engineError(err) // r may still be completed: never reuse it
+	}
+	rep := r.reply
+	e.put(r)
+	if rep.Kind == 0 {
+		return rep, ErrClosed
+	}
+	return rep, nil
+}
+
+// local runs a command that touches no keyspace on the caller's goroutine.
+func (e *actorEngine) local(r *request) resp.Reply {
+	c := e.ctxPool.Get().(*shard.Ctx)
+	c.BindGroup(e.router, nil)
+	c.DB, c.Cmd, c.Args, c.Client = r.db, r.cmd, r.args, r.cl
+	rep := r.cmd.Run(c)
+	c.Reset()
+	e.ctxPool.Put(c)
+	e.put(r)
+	return rep
+}
+
+// coordinate runs r atomically over the given shards (ascending): it holds
+// each, runs the command on this goroutine with their keyspaces, commits
+// their effects, and releases them.
+func (e *actorEngine) coordinate(ctx context.Context, ids []int, r *request) (resp.Reply, error) {
+	holders := make([]actor.Holder, len(ids))
+	for i, id := range ids {
+		holders[i] = e.shards[id]
+	}
+	holds, err := actor.AcquireAll(ctx, holders)
+	if err != nil {
+		e.put(r)
+		return resp.Reply{}, engineError(err)
+	}
+	group := make([]*shard.Keyspace, len(e.shards))
+	for _, id := range ids {
+		group[id] = e.shards[id].ks
+	}
+	c := e.ctxPool.Get().(*shard.Ctx)
+	c.BindGroup(e.router, group)
+	c.DB, c.Cmd, c.Args, c.Client = r.db, r.cmd, r.args, r.cl
+	rep := r.cmd.Run(c)
+	c.Reset()
+	e.ctxPool.Put(c)
+	actor.ReleaseAll(holds)
+	e.put(r)
+	return rep, nil
+}
+
+// fanout runs r's handler on every shard in parallel (one message each)
+// and merges the replies in shard order.
+func (e *actorEngine) fanout(ctx context.Context, r *request) (resp.Reply, error) {
+	reqs := make([]*request, len(e.shards))
+	for i := range e.shards {
+		q := e.get()
+		q.kind, q.db, q.cmd, q.cl = reqExec, r.db, r.cmd, r.cl
+		q.setArgs(r.args)
+		reqs[i] = q
+	}
+	var firstErr error
+	sent := 0
+	for i, s := range e.shards {
+		if err := s.act.Send(ctx, reqs[i]); err != nil {
+			firstErr = engineError(err)
+			break
+		}
+		sent++
+	}
+	parts := make([]resp.Reply, len(e.shards))
+	for i, q := range reqs {
+		if i >= sent {
+			e.put(q) // never sent
+			continue
+		}
+		if err := q.Wait(ctx, e.shards[i].act.Done()); err != nil {
+			if firstErr == nil {
+				firstErr = engineError(err)
+			}
+			continue // may still be completed later: never reuse it
+		}
+		parts[i] = q.reply
+		if parts[i].Kind == 0 && firstErr == nil {
+			firstErr = ErrClosed
+		}
+		e.put(q)
+	}
+	if firstErr != nil {
+		e.put(r)
+		return resp.Reply{}, firstErr
+	}
+	c := e.ctxPool.Get().(*shard.Ctx)
+	c.BindGroup(e.router, nil)
+	c.DB, c.Cmd, c.Args = r.db, r.cmd, r.args
+	rep := r.cmd.Merge(c, parts)
+	c.Reset()
+	e.ctxPool.Put(c)
+	e.put(r)
+	return rep, nil
+}
+
+// onShards runs fn against every shard's keyspace, each on its own
+// goroutine, in parallel, and waits. fn must not retain ks.
+func (e *actorEngine) onShards(ctx context.Context, fn func(i int, ks *shard.Keyspace)) error {
+	reqs := make([]*request, len(e.shards))
+	var firstErr error
+	for i, s := range e.shards {
+		q := e.get()
+		q.kind = reqFunc
+		q.fn = func(ks *shard.Keyspace) { fn(i, ks) }
+		if err := s.act.Send(ctx, q); err != nil {
+			e.put(q)
+			firstErr = engineError(err)
+			break
+		}
+		reqs[i] = q
+	}
+	for i, q := range reqs {
+		if q == nil {
+			continue
+		}
+		if err := q.Wait(ctx, e.shards[i].act.Done()); err != nil {
+			if firstErr == nil {
+				firstErr = engineError(err)
+			}
+			continue
+		}
+		e.put(q)
+	}
+	return firstErr
+}
+
+// close stops ticks, then every shard (queued requests get ErrClosed), and
+// waits for all of them.
+func (e *actorEngine) close() error {
+	e.sup.Stop()
+	for _, s := range e.shards {
+		s.act.Stop()
+	}
+	e.wg.Wait()
+	return e.closeErr
+}

@@ -1,0 +1,239 @@
+// Package locked is kevy's lock-based engine, the twin of the actor engine:
+// the same command table, keyspace and persistence, with one sync.RWMutex
+// per shard and every command executed on the caller's goroutine. It exists
+// so that the two designs can be measured against each other honestly, and
+// it passes the same tests. Select it with kevy.Config{Engine:
+// kevy.EngineLocked}; its API is for the kevy package, not for direct use.
+//
+// Read-only commands run under their shard's read lock, with lookups that
+// never delete (an expired key reads as missing and is reaped later);
+// everything else takes the write lock. A command whose keys span shards
+// write-locks them all in ascending shard order, the same ordering rule the
+// actor engine's holds follow.
+package locked
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/kevydb/kevy/actor"
+	"github.com/kevydb/kevy/resp"
+	"github.com/kevydb/kevy/shard"
+)
+
+// ErrClosed is returned by every call after Close.
+var ErrClosed = errors.New("locked: engine closed")
+
+// Reaper cadence, as the actor engine's.
+const (
+	reapInterval = 100 * time.Millisecond
+	reapBudget   = 25 * time.Millisecond
+)
+
+type lshard struct {
+	mu     sync.RWMutex
+	ks     *shard.Keyspace
+	closed bool // set under mu by Close
+	_      [40]byte
+}
+
+// Engine is the lock-based engine. It is safe for concurrent use.
+type Engine struct {
+	shards  []*lshard
+	router  shard.Router
+	ctxPool sync.Pool // *shard.Ctx
+	sup     *actor.Supervisor
+	closed  atomic.Bool
+	once    sync.Once
+}
+
+// Options configure an Engine.
+type Options struct {
+	Shards    int
+	Databases int
+	Events    *shard.Events
+	Settings  *shard.Settings
+}
+
+// New starts an engine.
+func New(o Options) *Engine {
+	e := &Engine{router: shard.NewRouter(o.Shards), sup: actor.NewSupervisor()}
+	e.ctxPool.New = func() any { return &shard.Ctx{} }
+	for i := 0; i < o.Shards; i++ {
+		e.shards = append(e.shards, &lshard{ks: shard.New(shard.Options{
+			ID: i, Databases: o.Databases, Events: o.Events, Settings: o.Settings})})
+	}
+	settings := o.Settings
+	e.sup.Every(reapInterval, func() {
+		now := time.Now().UnixMilli()
+		if settings != nil {
+			settings.Tick(now)
+		}
+		for _, s := range e.shards {
+			s.mu.Lock()
+			if !s.closed {
+				s.ks.ActiveExpire(now, reapBudget)
+			}
+			s.mu.Unlock()
+		}
+	})
+	return e
+}
+
+func (e *Engine) getCtx(db int, cl *shard.Client, cmd *shard.Command, args []string) *shard.Ctx {
+	c := e.ctxPool.Get().(*shard.Ctx)
+	c.SetArgs(args)
+	c.DB, c.Cmd, c.Client = db, cmd, cl
+	return c
+}
+
+func (e *Engine) putCtx(c *shard.Ctx) {
+	c.Reset()
+	e.ctxPool.Put(c)
+}
+
+// Exec runs one command on database db.
+func (e *Engine) Exec(ctx context.Context, db int, cl *shard.Client, cmd *shard.Command, args []string) (resp.Reply, error) {
+	if e.closed.Load() {
+		return resp.Reply{}, ErrClosed
+	}
+	if ctx.Done() != nil {
+		if err := ctx.Err(); err != nil {
+			return resp.Reply{}, err
+		}
+	}
+	c := e.getCtx(db, cl, cmd, args)
+	defer e.putCtx(c)
+	switch cmd.Route {
+	case shard.RouteKeys:
+		if cmd.First > 0 && cmd.Last == cmd.First && cmd.KeysFn == nil && len(c.Args) > cmd.First {
+			return e.one(c, e.router.Shard(c.Args[cmd.First]))
+		}
+		var buf [8]int
+		ids := e.router.Shards(cmd, c.Args, buf[:0])
+		switch len(ids) {
+		case 0:
+			return e.one(c, 0)
+		case 1:
+			return e.one(c, ids[0])
+		}
+		return e.many(c, ids)
+	case shard.RouteShardFn:
+		i, ok := cmd.ShardFn(c.Args, len(e.shards))
+		if !ok {
+			i = 0
+		}
+		return e.one(c, i)
+	case shard.RouteAll:
+		return e.many(c, nil)
+	case shard.RouteFanout:
+		return e.fanout(c)
+	case shard.RouteLocal:
+		c.BindGroup(e.router, nil)
+		return cmd.Run(c), nil
+	}
+	return shard.UnknownCommand(args), nil
+}
+
+// one runs c on shard i under its read or write lock.
+func (e *Engine) one(c *shard.Ctx, i int) (resp.Reply, error) {
+	s := e.shards[i]
+	c.Bind(s.ks, len(e.shards))
+	if c.Cmd.Flags&shard.FlagReadOnly != 0 {
+		c.ReadOnly = true
+		s.mu.RLock()
+		if s.closed {
+			s.mu.RUnlock()
+			return resp.Reply{}, ErrClosed
+		}
+		rep := c.Cmd.Run(c)
+		s.mu.RUnlock()
+		return rep, nil
+	}
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return resp.Reply{}, ErrClosed
+	}
+	rep := c.Cmd.Run(c)
+	s.mu.Unlock()
+	return rep, nil
+}
+
+// many runs c with the given shards (nil = all) write-locked in ascending
+// order.
+func (e *Engine) many(c *shard.Ctx, ids []int) (resp.Reply, error) {
+	group := make([]*shard.Keyspace, len(e.shards))
+	if ids == nil {
+		for i := range e.shards {
+			ids = append(ids, i)
+		}
+	}
+	for n, id := range ids {
+		s := e.shards[id]
+		s.mu.Lock()
+		if s.closed {
+			for _, j := range ids[:n+1] {
+				e.shards[j].mu.Unlock()
+			}
+			return resp.Reply{}, ErrClosed
+		}
+		group[id] = s.ks
+	}
+	c.BindGroup(e.router, group)
+	rep := c.Cmd.Run(c)
+	for i := len(ids) - 1; i >= 0; i-- {
+		e.shards[ids[i]].mu.Unlock()
+	}
+	return rep, nil
+}
+
+// fanout runs c's handler on each shard in turn and merges the replies.
+func (e *Engine) fanout(c *shard.Ctx) (resp.Reply, error) {
+	parts := make([]resp.Reply, len(e.shards))
+	for i := range e.shards {
+		rep, err := e.one(c, i)
+		if err != nil {
+			return resp.Reply{}, err
+		}
+		parts[i] = rep
+	}
+	c.BindGroup(e.router, nil)
+	return c.Cmd.Merge(c, parts), nil
+}
+
+// OnShards runs fn against every shard's keyspace under its write lock,
+// one shard at a time.
+func (e *Engine) OnShards(ctx context.Context, fn func(i int, ks *shard.Keyspace)) error {
+	for i, s := range e.shards {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		s.mu.Lock()
+		if s.closed {
+			s.mu.Unlock()
+			return ErrClosed
+		}
+		fn(i, s.ks)
+		s.mu.Unlock()
+	}
+	return nil
+}
+
+// Close stops the reaper and waits for commands in flight, after which
+// every call returns ErrClosed. It is idempotent.
+func (e *Engine) Close() error {
+	e.once.Do(func() {
+		e.closed.Store(true)
+		e.sup.Stop()
+		for _, s := range e.shards {
+			s.mu.Lock()
+			s.closed = true
+			s.mu.Unlock()
+		}
+	})
+	return nil
+}
