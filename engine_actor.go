@@ -50,6 +50,7 @@ type request struct {
 	reply  resp.Reply
 	fn     func(ks *shard.Keyspace)
 	hold   *actor.Hold
+	waiter *shard.Waiter // set when the command blocked
 	argbuf [6]string
 }
 
@@ -64,7 +65,7 @@ func (r *request) setArgs(args []string) {
 
 func (r *request) reset() {
 	clear(r.argbuf[:])
-	r.args, r.cmd, r.cl, r.fn, r.hold = nil, nil, nil, nil, nil
+	r.args, r.cmd, r.cl, r.fn, r.hold, r.waiter = nil, nil, nil, nil, nil, nil
 	r.reply = resp.Reply{}
 }
 
@@ -89,9 +90,20 @@ func (s *shardActor) Handle(batch []*request) {
 			c.Bind(s.ks, s.n)
 			c.DB, c.Cmd, c.Args, c.Client = r.db, r.cmd, r.args, r.cl
 			r.reply = r.cmd.Run(c)
+			if b := c.Blocked(); b != nil {
+				w := shard.NewWaiter(r.db, r.cmd, r.args, r.cl, *b, true)
+				s.ks.AddWaiter(w, b.Keys)
+				r.waiter = w
+			}
 			c.Args, c.Client = nil, nil
+			if s.ks.HasReady() {
+				s.ks.ServeReady(c, s.n)
+			}
 		case reqFunc:
 			r.fn(s.ks)
+			if s.ks.HasReady() {
+				s.ks.ServeReady(&s.ctx, s.n)
+			}
 		case reqHold:
 			s.complete(batch[start:i])
 			start = i + 1
@@ -104,6 +116,7 @@ func (s *shardActor) Handle(batch []*request) {
 // complete makes the effects of reqs durable as the policy requires, then
 // answers them.
 func (s *shardActor) complete(reqs []*request) {
+	s.ks.DeliverServed()
 	for _, r := range reqs {
 		if r.kind != reqHold {
 			r.Complete()
@@ -188,8 +201,9 @@ func (e *actorEngine) put(r *request) {
 	e.pool.Put(r)
 }
 
-// exec runs one command for a connection on database db.
-func (e *actorEngine) exec(ctx context.Context, db int, cl *shard.Client, cmd *shard.Command, args []string) (resp.Reply, error) {
+// exec runs one command for a connection on database db. A command that
+// blocked returns its waiter, for the caller to wait on.
+func (e *actorEngine) exec(ctx context.Context, db int, cl *shard.Client, cmd *shard.Command, args []string) (resp.Reply, *shard.Waiter, error) {
 	r := e.get()
 	r.kind, r.db, r.cmd, r.cl = reqExec, db, cmd, cl
 	r.setArgs(args)
@@ -220,30 +234,50 @@ func (e *actorEngine) exec(ctx context.Context, db int, cl *shard.Client, cmd *s
 		}
 		return e.coordinate(ctx, all, r)
 	case shard.RouteFanout:
-		return e.fanout(ctx, r)
+		rep, err := e.fanout(ctx, r)
+		return rep, nil, err
 	case shard.RouteLocal:
-		return e.local(r), nil
+		return e.local(r), nil, nil
 	}
 	e.put(r)
-	return shard.UnknownCommand(args), nil
+	return shard.UnknownCommand(args), nil, nil
 }
 
 // call sends r to shard i and waits for its reply.
-func (e *actorEngine) call(ctx context.Context, i int, r *request) (resp.Reply, error) {
+func (e *actorEngine) call(ctx context.Context, i int, r *request) (resp.Reply, *shard.Waiter, error) {
 	s := e.shards[i]
 	if err := s.act.Send(ctx, r); err != nil {
 		e.put(r)
-		return resp.Reply{}, engineError(err)
+		return resp.Reply{}, nil, engineError(err)
 	}
 	if err := r.Wait(ctx, s.act.Done()); err != nil {
-		return resp.Reply{}, engineError(err) // r may still be completed: never reuse it
+		// r may still be completed: never reuse it. If it blocked, its
+		// waiter is abandoned below, by the shard seeing it claimed.
+		go e.abandonLater(r)
+		return resp.Reply{}, nil, engineError(err)
 	}
-	rep := r.reply
+	rep, w := r.reply, r.waiter
 	e.put(r)
-	if rep.Kind == 0 {
-		return rep, ErrClosed
+	if w != nil {
+		return rep, w, nil
 	}
-	return rep, nil
+	if rep.Kind == 0 {
+		return rep, nil, ErrClosed
+	}
+	return rep, nil, nil
+}
+
+// abandonLater waits for a request whose caller gave up and, if it turned
+// out to block, abandons its waiter so no reply is produced for nobody.
+func (e *actorEngine) abandonLater(r *request) {
+	select {
+	case <-r.Call.Done():
+	case <-e.sup.Quit():
+		return
+	}
+	if w := r.waiter; w != nil && w.Claim() {
+		e.unregister(w)
+	}
 }
 
 // local runs a command that touches no keyspace on the caller's goroutine.
@@ -259,17 +293,26 @@ func (e *actorEngine) local(r *request) resp.Reply {
 }
 
 // coordinate runs r atomically over the given shards (ascending): it holds
-// each, runs the command on this goroutine with their keyspaces, commits
-// their effects, and releases them.
-func (e *actorEngine) coordinate(ctx context.Context, ids []int, r *request) (resp.Reply, error) {
+// each, runs the command on this goroutine with their keyspaces, serves
+// waiters of keys it made ready, and releases them.
+func (e *actorEngine) coordinate(ctx context.Context, ids []int, r *request) (resp.Reply, *shard.Waiter, error) {
+	rep, w, _, err := e.coordinateRun(ctx, ids, r.db, r.cmd, r.args, r.cl, nil)
+	e.put(r)
+	return rep, w, err
+}
+
+// coordinateRun holds the shards ids and runs one command. retry, when
+// set, is a multi-shard waiter whose command is re-run: if it blocks again,
+// still is true and nothing changes; if it completes, the waiter is claimed
+// and unregistered under the same holds.
+func (e *actorEngine) coordinateRun(ctx context.Context, ids []int, db int, cmd *shard.Command, args []string, cl *shard.Client, retry *shard.Waiter) (rep resp.Reply, w *shard.Waiter, still bool, err error) {
 	holders := make([]actor.Holder, len(ids))
 	for i, id := range ids {
 		holders[i] = e.shards[id]
 	}
 	holds, err := actor.AcquireAll(ctx, holders)
 	if err != nil {
-		e.put(r)
-		return resp.Reply{}, engineError(err)
+		return resp.Reply{}, nil, false, engineError(err)
 	}
 	group := make([]*shard.Keyspace, len(e.shards))
 	for _, id := range ids {
@@ -277,13 +320,50 @@ func (e *actorEngine) coordinate(ctx context.Context, ids []int, r *request) (re
 	}
 	c := e.ctxPool.Get().(*shard.Ctx)
 	c.BindGroup(e.router, group)
-	c.DB, c.Cmd, c.Args, c.Client = r.db, r.cmd, r.args, r.cl
-	rep := r.cmd.Run(c)
+	c.DB, c.Cmd, c.Args, c.Client = db, cmd, args, cl
+	c.Retry = retry != nil
+	rep = cmd.Run(c)
+	if b := c.Blocked(); b != nil {
+		if retry != nil {
+			still = true
+		} else {
+			w = shard.NewWaiter(db, cmd, args, cl, *b, false)
+			for _, id := range ids {
+				group[id].AddWaiter(w, b.Keys)
+			}
+		}
+	} else if retry != nil && retry.Claim() {
+		for _, id := range ids {
+			group[id].RemoveWaiter(retry)
+		}
+	}
+	for _, id := range ids {
+		if ks := group[id]; ks.HasReady() {
+			ks.ServeReady(c, len(e.shards))
+		}
+	}
 	c.Reset()
 	e.ctxPool.Put(c)
+	for _, id := range ids {
+		group[id].DeliverServed()
+	}
 	actor.ReleaseAll(holds)
-	e.put(r)
-	return rep, nil
+	return rep, w, still, nil
+}
+
+// retry re-runs a woken multi-shard waiter's command under holds.
+func (e *actorEngine) retry(ctx context.Context, w *shard.Waiter) (resp.Reply, bool, error) {
+	var buf [8]int
+	ids := e.router.Shards(w.Cmd, w.Args, buf[:0])
+	rep, _, still, err := e.coordinateRun(ctx, ids, w.DB, w.Cmd, w.Args, w.Client, w)
+	return rep, still, err
+}
+
+// unregister removes an abandoned waiter from the shards of its keys.
+func (e *actorEngine) unregister(w *shard.Waiter) {
+	var buf [8]int
+	ids := e.router.Shards(w.Cmd, w.Args, buf[:0])
+	_ = e.onSome(context.Background(), ids, func(_ int, ks *shard.Keyspace) { ks.RemoveWaiter(w) })
 }
 
 // fanout runs r's handler on every shard in parallel (one message each)
@@ -340,9 +420,21 @@ func (e *actorEngine) fanout(ctx context.Context, r *request) (resp.Reply, error
 // onShards runs fn against every shard's keyspace, each on its own
 // goroutine, in parallel, and waits. fn must not retain ks.
 func (e *actorEngine) onShards(ctx context.Context, fn func(i int, ks *shard.Keyspace)) error {
+	return e.onSome(ctx, nil, fn)
+}
+
+// onSome is onShards for the shards ids (nil = all).
+func (e *actorEngine) onSome(ctx context.Context, ids []int, fn func(i int, ks *shard.Keyspace)) error {
+	if ids == nil {
+		ids = make([]int, len(e.shards))
+		for i := range ids {
+			ids[i] = i
+		}
+	}
 	reqs := make([]*request, len(e.shards))
 	var firstErr error
-	for i, s := range e.shards {
+	for _, i := range ids {
+		s := e.shards[i]
 		q := e.get()
 		q.kind = reqFunc
 		q.fn = func(ks *shard.Keyspace) { fn(i, ks) }
@@ -378,3 +470,6 @@ func (e *actorEngine) close() error {
 	e.wg.Wait()
 	return e.closeErr
 }
+
+// stopped is closed when the engine shuts down.
+func (e *actorEngine) stopped() <-chan struct{} { return e.sup.Quit() }

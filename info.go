@@ -21,19 +21,21 @@ var infoSections = []string{"server", "clients", "memory", "persistence", "stats
 // Info returns the text of INFO for the given sections (none: the default
 // set; "all" or "everything": every section), in Redis's format.
 func (s *Store) Info(ctx context.Context, sections ...string) (string, error) {
-	c := Conn{s: s}
-	args := append([]string{"INFO"}, sections...)
-	rep := c.cmdInfo(ctx, args)
-	if rep.Kind == resp.Error {
-		return "", replyError(rep)
-	}
-	return rep.Str, nil
+	return s.info(ctx, append([]string{"INFO"}, sections...))
 }
 
 // dbCounts is one database's key counts summed over shards.
 type dbCounts struct{ keys, expires int64 }
 
 func (c *Conn) cmdInfo(ctx context.Context, args []string) resp.Reply {
+	text, err := c.s.info(ctx, args)
+	if err != nil {
+		return resp.Err("ERR " + err.Error())
+	}
+	return resp.BulkReply(text)
+}
+
+func (s *Store) info(ctx context.Context, args []string) (string, error) {
 	want := map[string]bool{}
 	all := len(args) == 1
 	for _, a := range args[1:] {
@@ -53,7 +55,6 @@ func (c *Conn) cmdInfo(ctx context.Context, args []string) resp.Reply {
 		}
 		fmt.Fprintf(&b, "# %s\r\n", name)
 	}
-	s := c.s
 	if show("server") {
 		section("Server")
 		fmt.Fprintf(&b, "redis_version:7.0.15\r\n")
@@ -104,7 +105,7 @@ func (c *Conn) cmdInfo(ctx context.Context, args []string) resp.Reply {
 			stats[i] = hm{ks.Stats.Hits.Load(), ks.Stats.Misses.Load(), ks.Stats.Expired.Load(), ks.Stats.Evicted.Load()}
 		})
 		if err != nil {
-			return resp.Err("ERR " + err.Error())
+			return "", err
 		}
 		for i := range per {
 			for d, x := range per[i] {
@@ -136,7 +137,7 @@ func (c *Conn) cmdInfo(ctx context.Context, args []string) resp.Reply {
 			}
 		}
 	}
-	return resp.BulkReply(b.String())
+	return b.String(), nil
 }
 
 func boolInt(b bool) int {

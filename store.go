@@ -81,14 +81,81 @@ func (s *Store) exec(ctx context.Context, db int, cl *shard.Client, cmd *shard.C
 	if s.closed.Load() {
 		return resp.Reply{}, ErrClosed
 	}
+	var rep resp.Reply
+	var w *shard.Waiter
+	var err error
 	if s.actor != nil {
-		return s.actor.exec(ctx, db, cl, cmd, args)
+		rep, w, err = s.actor.exec(ctx, db, cl, cmd, args)
+	} else {
+		rep, w, err = s.locked.Exec(ctx, db, cl, cmd, args)
+		if errors.Is(err, locked.ErrClosed) {
+			err = ErrClosed
+		}
 	}
-	rep, err := s.locked.Exec(ctx, db, cl, cmd, args)
-	if errors.Is(err, locked.ErrClosed) {
-		err = ErrClosed
+	if w != nil {
+		return s.waitBlocked(ctx, w)
 	}
 	return rep, err
+}
+
+// blocker is what waitBlocked needs from an engine.
+type blocker interface {
+	// retry re-runs a woken multi-shard waiter's command; still reports
+	// that it blocked again.
+	retry(ctx context.Context, w *shard.Waiter) (rep resp.Reply, still bool, err error)
+	// unregister removes an abandoned waiter from its shards.
+	unregister(w *shard.Waiter)
+	// stopped is closed when the engine shuts down.
+	stopped() <-chan struct{}
+}
+
+func (s *Store) blocker() blocker {
+	if s.actor != nil {
+		return s.actor
+	}
+	return lockedBlocker{s.locked}
+}
+
+// waitBlocked waits for a blocked command: its reply served by a shard,
+// a wake-up to retry (multi-shard waiters), its timeout, the caller's
+// context, or the store's shutdown. Giving up claims the waiter first; if a
+// shard claimed it first, the reply it is delivering is taken instead, so
+// an element popped for this caller is never lost.
+func (s *Store) waitBlocked(ctx context.Context, w *shard.Waiter) (resp.Reply, error) {
+	b := s.blocker()
+	var timeout <-chan time.Time
+	if w.Spec.Deadline > 0 {
+		t := time.NewTimer(time.Until(time.UnixMilli(w.Spec.Deadline)))
+		defer t.Stop()
+		timeout = t.C
+	}
+	giveUp := func(rep resp.Reply, err error) (resp.Reply, error) {
+		if w.Claim() {
+			b.unregister(w)
+			return rep, err
+		}
+		return <-w.Reply, nil
+	}
+	for {
+		select {
+		case rep := <-w.Reply:
+			return rep, nil
+		case <-w.Wake:
+			rep, still, err := b.retry(ctx, w)
+			if err != nil {
+				return giveUp(resp.Reply{}, err)
+			}
+			if !still {
+				return rep, nil
+			}
+		case <-timeout:
+			return giveUp(w.Spec.Timeout, nil)
+		case <-ctx.Done():
+			return giveUp(resp.Reply{}, ctx.Err())
+		case <-b.stopped():
+			return giveUp(resp.Reply{}, ErrClosed)
+		}
+	}
 }
 
 // onShards runs fn against every shard's keyspace with exclusive access
@@ -106,3 +173,16 @@ func (s *Store) onShards(ctx context.Context, fn func(i int, ks *shard.Keyspace)
 	}
 	return err
 }
+
+// lockedBlocker adapts the lock-based engine to blocker.
+type lockedBlocker struct{ e *locked.Engine }
+
+func (l lockedBlocker) retry(ctx context.Context, w *shard.Waiter) (resp.Reply, bool, error) {
+	rep, still, err := l.e.Retry(ctx, w)
+	if errors.Is(err, locked.ErrClosed) {
+		err = ErrClosed
+	}
+	return rep, still, err
+}
+func (l lockedBlocker) unregister(w *shard.Waiter) { l.e.Unregister(w) }
+func (l lockedBlocker) stopped() <-chan struct{}   { return l.e.Stopped() }

@@ -14,6 +14,10 @@ type Call struct {
 // Init makes the completion channel (capacity 1: Complete never blocks).
 func (c *Call) Init() { c.done = make(chan struct{}, 1) }
 
+// Done returns the completion channel, for callers that must select on
+// it themselves. Receiving from it consumes the completion.
+func (c *Call) Done() <-chan struct{} { return c.done }
+
 // Complete signals the waiting caller. It must be called once per use,
 // after the reply was written into the request.
 func (c *Call) Complete() { c.done <- struct{}{} }

@@ -95,18 +95,25 @@ func (e *Engine) putCtx(c *shard.Ctx) {
 	e.ctxPool.Put(c)
 }
 
-// Exec runs one command on database db.
-func (e *Engine) Exec(ctx context.Context, db int, cl *shard.Client, cmd *shard.Command, args []string) (resp.Reply, error) {
+// Exec runs one command on database db. A command that blocked returns its
+// waiter, registered in the shards of its keys, for the caller to wait on.
+func (e *Engine) Exec(ctx context.Context, db int, cl *shard.Client, cmd *shard.Command, args []string) (resp.Reply, *shard.Waiter, error) {
 	if e.closed.Load() {
-		return resp.Reply{}, ErrClosed
+		return resp.Reply{}, nil, ErrClosed
 	}
 	if ctx.Done() != nil {
 		if err := ctx.Err(); err != nil {
-			return resp.Reply{}, err
+			return resp.Reply{}, nil, err
 		}
 	}
 	c := e.getCtx(db, cl, cmd, args)
 	defer e.putCtx(c)
+	rep, err := e.route(c)
+	return rep, c.Waiter(), err
+}
+
+func (e *Engine) route(c *shard.Ctx) (resp.Reply, error) {
+	cmd := c.Cmd
 	switch cmd.Route {
 	case shard.RouteKeys:
 		if cmd.First > 0 && cmd.Last == cmd.First && cmd.KeysFn == nil && len(c.Args) > cmd.First {
@@ -135,7 +142,7 @@ func (e *Engine) Exec(ctx context.Context, db int, cl *shard.Client, cmd *shard.
 		c.BindGroup(e.router, nil)
 		return cmd.Run(c), nil
 	}
-	return shard.UnknownCommand(args), nil
+	return shard.UnknownCommand(c.Args), nil
 }
 
 // one runs c on shard i under its read or write lock.
@@ -159,8 +166,26 @@ func (e *Engine) one(c *shard.Ctx, i int) (resp.Reply, error) {
 		return resp.Reply{}, ErrClosed
 	}
 	rep := c.Cmd.Run(c)
+	if b := c.Blocked(); b != nil {
+		w := shard.NewWaiter(c.DB, c.Cmd, c.Args, c.Client, *b, true)
+		s.ks.AddWaiter(w, b.Keys)
+		c.SetWaiter(w)
+	}
+	e.serve(s.ks)
 	s.mu.Unlock()
 	return rep, nil
+}
+
+// serve serves the waiters of keys the last command made ready, with a
+// scratch context, under the shard's write lock.
+func (e *Engine) serve(ks *shard.Keyspace) {
+	if !ks.HasReady() {
+		return
+	}
+	c := e.ctxPool.Get().(*shard.Ctx)
+	ks.ServeReady(c, len(e.shards))
+	e.putCtx(c)
+	ks.DeliverServed()
 }
 
 // many runs c with the given shards (nil = all) write-locked in ascending
@@ -185,11 +210,58 @@ func (e *Engine) many(c *shard.Ctx, ids []int) (resp.Reply, error) {
 	}
 	c.BindGroup(e.router, group)
 	rep := c.Cmd.Run(c)
+	if b := c.Blocked(); b != nil {
+		if c.Retry {
+			c.SetStillBlocked()
+		} else {
+			w := shard.NewWaiter(c.DB, c.Cmd, c.Args, c.Client, *b, false)
+			for _, id := range ids {
+				group[id].AddWaiter(w, b.Keys)
+			}
+			c.SetWaiter(w)
+		}
+	} else if w := c.RetryOf(); w != nil && w.Claim() {
+		for _, id := range ids {
+			group[id].RemoveWaiter(w)
+		}
+	}
+	for _, id := range ids {
+		e.serve(group[id])
+	}
 	for i := len(ids) - 1; i >= 0; i-- {
 		e.shards[ids[i]].mu.Unlock()
 	}
 	return rep, nil
 }
+
+// Retry re-runs a woken multi-shard waiter's command with its shards
+// write-locked; still reports that it blocked again.
+func (e *Engine) Retry(ctx context.Context, w *shard.Waiter) (resp.Reply, bool, error) {
+	if e.closed.Load() {
+		return resp.Reply{}, false, ErrClosed
+	}
+	c := e.getCtx(w.DB, w.Client, w.Cmd, w.Args)
+	defer e.putCtx(c)
+	c.Retry = true
+	c.SetRetryOf(w)
+	var buf [8]int
+	rep, err := e.many(c, e.router.Shards(w.Cmd, c.Args, buf[:0]))
+	return rep, c.StillBlocked(), err
+}
+
+// Unregister removes an abandoned waiter from the shards of its keys.
+func (e *Engine) Unregister(w *shard.Waiter) {
+	var buf [8]int
+	for _, id := range e.router.Shards(w.Cmd, w.Args, buf[:0]) {
+		s := e.shards[id]
+		s.mu.Lock()
+		s.ks.RemoveWaiter(w)
+		s.mu.Unlock()
+	}
+}
+
+// Stopped is closed when the engine shuts down.
+func (e *Engine) Stopped() <-chan struct{} { return e.sup.Quit() }
 
 // fanout runs c's handler on each shard in turn and merges the replies.
 func (e *Engine) fanout(c *shard.Ctx) (resp.Reply, error) {

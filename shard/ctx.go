@@ -14,6 +14,13 @@ type Ctx struct {
 	ReadOnly bool     // lookups must not delete (the lock-based engine's read lock)
 	Client   *Client  // the calling connection's state; nil for internal calls
 	Loading  bool     // replaying a log: past expiry times do not delete
+	NoBlock  bool     // blocking commands must not block (MULTI, serving a waiter)
+	Retry    bool     // re-running a woken multi-shard waiter's command
+
+	block     *BlockSpec
+	waiterOut *Waiter
+	retryOf   *Waiter
+	still     bool
 
 	now    int64
 	ks     *Keyspace   // the one keyspace, when bound to a single shard
@@ -51,6 +58,12 @@ func (c *Ctx) BindGroup(r Router, shards []*Keyspace) {
 	c.ks, c.group, c.router, c.nshard = nil, shards, r, r.N()
 	c.now = 0
 }
+
+// waiter returns the waiter recorded by SetWaiter.
+func (c *Ctx) waiter() *Waiter { return c.waiterOut }
+
+// Waiter returns the waiter the engine registered for the last command.
+func (c *Ctx) Waiter() *Waiter { return c.waiterOut }
 
 // Reset drops every reference the Ctx holds, for pooling.
 func (c *Ctx) Reset() {
@@ -156,6 +169,7 @@ func (c *Ctx) AddIn(db int, key string, t Type) *Entry {
 	ks := c.KS(key)
 	e := ks.dbs[db].add(key, t)
 	ks.initAccess(e)
+	ks.signalReady(db, key)
 	ks.Notify(db, NotifyNew, "new", key)
 	return e
 }
@@ -169,6 +183,7 @@ func (c *Ctx) SetString(key, val string, keepTTL bool) *Entry {
 	if e == nil {
 		e = db.add(key, TypeString)
 		ks.initAccess(e)
+		ks.signalReady(c.DB, key)
 		ks.Notify(c.DB, NotifyNew, "new", key)
 	} else {
 		e.Type, e.Obj = TypeString, nil

@@ -43,6 +43,7 @@ type Keyspace struct {
 	logging  bool
 	eff      effects
 	watched  map[watchKey]*watchState // keys under WATCH; see watch.go
+	blk      blocking                 // blocked callers; see block.go
 
 	// Stats are the keyspace's counters.
 	Stats Stats
@@ -175,6 +176,8 @@ func (ks *Keyspace) SwapDB(a, b int) {
 	ks.dbs[a], ks.dbs[b] = ks.dbs[b], ks.dbs[a]
 	ks.modifiedDB(a)
 	ks.modifiedDB(b)
+	ks.signalAllReady(a)
+	ks.signalAllReady(b)
 	ks.PropagateAll("SWAPDB", FormatInt(int64(a)), FormatInt(int64(b)))
 }
 
