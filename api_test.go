@@ -28,9 +28,17 @@ func runScripts(t *testing.T, scripts map[string][]step) {
 	})
 }
 
-func TestStringCommands(t *testing.T) { runScripts(t, stringScripts) }
-
-func TestKeyCommands(t *testing.T) { runScripts(t, keyScripts) }
+// TestScripts runs every script group on every engine variant.
+func TestScripts(t *testing.T) {
+	names := make([]string, 0, len(scriptGroups))
+	for g := range scriptGroups {
+		names = append(names, g)
+	}
+	sort.Strings(names)
+	for _, g := range names {
+		t.Run(g, func(t *testing.T) { runScripts(t, scriptGroups[g]) })
+	}
+}
 
 func TestTypedStrings(t *testing.T) {
 	ctx := context.Background()

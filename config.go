@@ -2,7 +2,10 @@ package kevy
 
 import (
 	"fmt"
+	"log/slog"
 	"runtime"
+
+	"github.com/kevydb/kevy/aof"
 )
 
 // Engine selects how a Store runs commands.
@@ -47,7 +50,38 @@ type Config struct {
 
 	// Engine selects the engine. The zero value is EngineActor.
 	Engine Engine
+
+	// Fsync is the append-only file's fsync policy when Dir is set. The
+	// zero value is FsyncEverySec, Redis's default.
+	Fsync FsyncPolicy
+
+	// StrictAOF refuses to open a directory whose last AOF file ends with
+	// a torn (incomplete) command. The zero value truncates the torn tail
+	// with a warning and opens, as Redis's aof-load-truncated yes.
+	StrictAOF bool
+
+	// Logger receives warnings (a truncated AOF tail, a failed fsync).
+	// Nil discards them.
+	Logger *slog.Logger
 }
+
+// FsyncPolicy says when appended writes reach stable storage. It mirrors
+// Redis's appendfsync.
+type FsyncPolicy = aof.FsyncPolicy
+
+// The fsync policies. Under every policy a write is in the operating
+// system's hands before it is acknowledged, so a crash of the process loses
+// nothing acknowledged.
+const (
+	// FsyncEverySec (the zero value) fsyncs about once a second, off the
+	// shards' goroutines: a machine crash loses at most about a second.
+	FsyncEverySec = aof.FsyncEverySec
+	// FsyncAlways fsyncs each batch of writes before acknowledging any of
+	// them (group commit): a machine crash loses nothing acknowledged.
+	FsyncAlways = aof.FsyncAlways
+	// FsyncNo leaves flushing to the operating system.
+	FsyncNo = aof.FsyncNo
+)
 
 // maxShards bounds Config.Shards.
 const maxShards = 1024
@@ -61,6 +95,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("kevy: Config.Databases = %d: want 0 (16) or 1..65536", c.Databases)
 	case c.Engine != EngineActor && c.Engine != EngineLocked:
 		return fmt.Errorf("kevy: Config.Engine = %d: unknown engine", int(c.Engine))
+	case c.Fsync > FsyncNo:
+		return fmt.Errorf("kevy: Config.Fsync = %d: unknown policy", int(c.Fsync))
 	}
 	return nil
 }
@@ -72,6 +108,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Databases == 0 {
 		c.Databases = 16
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
 	}
 	return c
 }

@@ -2,6 +2,7 @@ package kevy
 
 import (
 	"context"
+	"slices"
 
 	"github.com/kevydb/kevy/resp"
 	"github.com/kevydb/kevy/shard"
@@ -33,7 +34,9 @@ func (c *Conn) connCommand(ctx context.Context, cmd *shard.Command, args []strin
 	if c.s.closed.Load() {
 		return resp.Reply{}, ErrClosed
 	}
-	return h(c, ctx, args), nil
+	// Clone: handlers are called indirectly, and the escape analysis
+	// would otherwise move every caller's argument array to the heap.
+	return h(c, ctx, slices.Clone(args)), nil
 }
 
 func (c *Conn) cmdSelect(_ context.Context, args []string) resp.Reply {

@@ -48,14 +48,20 @@ func fromRedis(v redistest.Value) kevy.Reply {
 func TestScriptsMatchRedis(t *testing.T) {
 	srv := redistest.Start(t)
 	cl := srv.Client(t)
-	for _, group := range []map[string][]step{stringScripts, keyScripts} {
+	groupNames := make([]string, 0, len(scriptGroups))
+	for g := range scriptGroups {
+		groupNames = append(groupNames, g)
+	}
+	sort.Strings(groupNames)
+	for _, g := range groupNames {
+		group := scriptGroups[g]
 		names := make([]string, 0, len(group))
 		for n := range group {
 			names = append(names, n)
 		}
 		sort.Strings(names)
 		for _, n := range names {
-			t.Run(n, func(t *testing.T) {
+			t.Run(g+"/"+n, func(t *testing.T) {
 				cl.MustDo(t, "FLUSHALL")
 				cl.MustDo(t, "SELECT", "0")
 				for _, s := range group[n] {

@@ -2,10 +2,12 @@ package kevy
 
 import (
 	"context"
+	"log/slog"
 	"sync"
 	"time"
 
 	"github.com/kevydb/kevy/actor"
+	"github.com/kevydb/kevy/aof"
 	"github.com/kevydb/kevy/resp"
 	"github.com/kevydb/kevy/shard"
 )
@@ -74,9 +76,12 @@ type shardActor struct {
 	id  int
 	act *actor.Actor[*request]
 	ks  *shard.Keyspace
+	log *aof.Log  // nil for an in-memory store
 	ctx shard.Ctx // reused for every command the loop runs
 	n   int       // number of shards
 	eng *actorEngine
+
+	closeErr error // from closing the log; read after the actor stopped
 }
 
 // Handle runs a drained batch: each request in order; before a hold, and
@@ -86,6 +91,12 @@ func (s *shardActor) Handle(batch []*request) {
 	for i, r := range batch {
 		switch r.kind {
 		case reqExec:
+			if s.log != nil && r.cmd.Flags&shard.FlagWrite != 0 {
+				if err := s.log.Err(); err != nil {
+					r.reply = resp.Err(aof.MisconfText(err))
+					continue
+				}
+			}
 			c := &s.ctx
 			c.Bind(s.ks, s.n)
 			c.DB, c.Cmd, c.Args, c.Client = r.db, r.cmd, r.args, r.cl
@@ -116,6 +127,15 @@ func (s *shardActor) Handle(batch []*request) {
 // complete makes the effects of reqs durable as the policy requires, then
 // answers them.
 func (s *shardActor) complete(reqs []*request) {
+	if err := commitEffects(s.ks, s.log); err != nil {
+		misconf := resp.Err(aof.MisconfText(err))
+		for _, r := range reqs {
+			if r.kind == reqExec && r.cmd.Flags&shard.FlagWrite != 0 {
+				r.reply = misconf
+			}
+		}
+		s.eng.logger.Error("kevy: AOF write failed; writes refused until it recovers", "shard", s.id, "err", err)
+	}
 	s.ks.DeliverServed()
 	for _, r := range reqs {
 		if r.kind != reqHold {
@@ -124,10 +144,13 @@ func (s *shardActor) complete(reqs []*request) {
 	}
 }
 
-// Tick runs active expiry and advances the coarse clock.
+// Tick runs active expiry and logs its deletions.
 func (s *shardActor) Tick() {
 	now := time.Now().UnixMilli()
 	s.ks.ActiveExpire(now, reapBudget)
+	if err := commitEffects(s.ks, s.log); err != nil {
+		s.eng.logger.Error("kevy: AOF write failed during expiry", "shard", s.id, "err", err)
+	}
 }
 
 // Reject answers a request queued at shutdown.
@@ -141,8 +164,26 @@ func (s *shardActor) Reject(r *request) {
 	r.Complete()
 }
 
-// Stop runs last on the shard goroutine.
-func (s *shardActor) Stop() {}
+// Stop runs last on the shard goroutine: the log is synced and closed.
+func (s *shardActor) Stop() {
+	if s.log != nil {
+		if err := s.log.Close(); err != nil {
+			s.closeErr = err
+		}
+	}
+}
+
+// commitEffects hands the effects a keyspace recorded to its log and
+// commits them: one write(2), plus one fsync under FsyncAlways.
+func commitEffects(ks *shard.Keyspace, log *aof.Log) error {
+	eff := ks.Effects()
+	if log == nil || len(eff) == 0 {
+		return nil
+	}
+	log.Append(eff)
+	ks.ClearEffects()
+	return log.Commit()
+}
 
 // SendHold implements actor.Holder.
 func (s *shardActor) SendHold(h *actor.Hold) error {
@@ -160,25 +201,29 @@ type actorEngine struct {
 	sup      *actor.Supervisor
 	wg       sync.WaitGroup
 	settings *shard.Settings
-	closeErr error
+	logger   *slog.Logger
 }
 
-func newActorEngine(cfg Config, events *shard.Events, settings *shard.Settings) *actorEngine {
-	e := &actorEngine{router: shard.NewRouter(cfg.Shards), sup: actor.NewSupervisor(), settings: settings}
+// newActorEngine starts one actor per keyspace; logs, when not nil, are
+// the shards' append-only files (logs[i] belongs to kss[i]).
+func newActorEngine(cfg Config, kss []*shard.Keyspace, logs []*aof.Log, settings *shard.Settings) *actorEngine {
+	e := &actorEngine{router: shard.NewRouter(cfg.Shards), sup: actor.NewSupervisor(), settings: settings, logger: cfg.Logger}
 	e.pool.New = func() any {
 		r := &request{}
 		r.Init()
 		return r
 	}
 	e.ctxPool.New = func() any { return &shard.Ctx{} }
-	for i := 0; i < cfg.Shards; i++ {
+	for i, ks := range kss {
 		s := &shardActor{
 			id:  i,
 			act: actor.New[*request](mailboxSize, maxBatch),
-			ks: shard.New(shard.Options{ID: i, Databases: cfg.Databases, Events: events,
-				Settings: settings}),
-			n:   cfg.Shards,
+			ks:  ks,
+			n:   len(kss),
 			eng: e,
+		}
+		if logs != nil {
+			s.log = logs[i]
 		}
 		e.shards = append(e.shards, s)
 	}
@@ -191,7 +236,20 @@ func newActorEngine(cfg Config, events *shard.Events, settings *shard.Settings) 
 			s.act.Tick()
 		}
 	})
+	if logs != nil && cfg.Fsync == FsyncEverySec {
+		e.sup.Every(time.Second, func() { syncLogs(logs, cfg.Logger) })
+	}
 	return e
+}
+
+// syncLogs fsyncs the logs that have unsynced writes; it runs on the
+// supervisor's goroutine, never on a shard's.
+func syncLogs(logs []*aof.Log, logger *slog.Logger) {
+	for i, l := range logs {
+		if err := l.SyncIfDirty(); err != nil {
+			logger.Error("kevy: AOF fsync failed; writes refused until it recovers", "shard", i, "err", err)
+		}
+	}
 }
 
 func (e *actorEngine) get() *request { return e.pool.Get().(*request) }
@@ -317,6 +375,12 @@ func (e *actorEngine) coordinateRun(ctx context.Context, ids []int, db int, cmd 
 	group := make([]*shard.Keyspace, len(e.shards))
 	for _, id := range ids {
 		group[id] = e.shards[id].ks
+		if l := e.shards[id].log; l != nil && cmd.Flags&shard.FlagWrite != 0 {
+			if lerr := l.Err(); lerr != nil {
+				actor.ReleaseAll(holds)
+				return resp.Err(aof.MisconfText(lerr)), nil, false, nil
+			}
+		}
 	}
 	c := e.ctxPool.Get().(*shard.Ctx)
 	c.BindGroup(e.router, group)
@@ -345,6 +409,9 @@ func (e *actorEngine) coordinateRun(ctx context.Context, ids []int, db int, cmd 
 	c.Reset()
 	e.ctxPool.Put(c)
 	for _, id := range ids {
+		if err := commitEffects(group[id], e.shards[id].log); err != nil && cmd.Flags&shard.FlagWrite != 0 {
+			rep = resp.Err(aof.MisconfText(err))
+		}
 		group[id].DeliverServed()
 	}
 	actor.ReleaseAll(holds)
@@ -460,15 +527,20 @@ func (e *actorEngine) onSome(ctx context.Context, ids []int, fn func(i int, ks *
 	return firstErr
 }
 
-// close stops ticks, then every shard (queued requests get ErrClosed), and
-// waits for all of them.
+// close stops ticks, then every shard (queued requests get ErrClosed; each
+// shard syncs and closes its log), and waits for all of them.
 func (e *actorEngine) close() error {
 	e.sup.Stop()
 	for _, s := range e.shards {
 		s.act.Stop()
 	}
 	e.wg.Wait()
-	return e.closeErr
+	for _, s := range e.shards {
+		if s.closeErr != nil {
+			return s.closeErr
+		}
+	}
+	return nil
 }
 
 // stopped is closed when the engine shuts down.

@@ -5,6 +5,15 @@ package kevy_test
 // runs them on a real redis-server too, which keeps the expectations
 // honest.
 
+// scriptGroups holds every group of scripts, by name; files of scripts
+// register theirs in init functions.
+var scriptGroups = map[string]map[string][]step{}
+
+func init() {
+	scriptGroups["strings"] = stringScripts
+	scriptGroups["keys"] = keyScripts
+}
+
 var stringScripts = map[string][]step{
 	"GET/SET": {
 		{"GET missing", "(nil)"},

@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/kevydb/kevy/aof"
 	"github.com/kevydb/kevy/locked"
 	"github.com/kevydb/kevy/resp"
 	"github.com/kevydb/kevy/shard"
@@ -28,6 +29,7 @@ type Store struct {
 	events   *shard.Events
 	settings *shard.Settings
 	started  time.Time
+	persist  *persistence // nil for an in-memory store
 
 	closed    atomic.Bool
 	closeOnce sync.Once
@@ -41,18 +43,29 @@ func Open(cfg Config) (*Store, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	if cfg.Dir != "" {
-		return nil, errors.New("kevy: persistence (Config.Dir) is not available in this build")
-	}
 	cfg = cfg.withDefaults()
 	s := &Store{cfg: cfg, events: &shard.Events{}, settings: shard.NewSettings(), started: time.Now()}
 	s.cmdable = cmdable{s: s}
+	kss := make([]*shard.Keyspace, cfg.Shards)
+	for i := range kss {
+		kss[i] = shard.New(shard.Options{ID: i, Databases: cfg.Databases, Events: s.events,
+			Settings: s.settings, Log: cfg.Dir != ""})
+	}
+	var logs []*aof.Log
+	if cfg.Dir != "" {
+		p, err := openPersistence(cfg, kss)
+		if err != nil {
+			return nil, err
+		}
+		s.persist = p
+		logs = p.logs
+	}
 	switch cfg.Engine {
 	case EngineLocked:
-		s.locked = locked.New(locked.Options{Shards: cfg.Shards, Databases: cfg.Databases,
-			Events: s.events, Settings: s.settings})
+		s.locked = locked.New(locked.Options{Keyspaces: kss, Logs: logs, Settings: s.settings,
+			Fsync: cfg.Fsync, Logger: cfg.Logger})
 	default:
-		s.actor = newActorEngine(cfg, s.events, s.settings)
+		s.actor = newActorEngine(cfg, kss, logs, s.settings)
 	}
 	return s, nil
 }
@@ -68,6 +81,12 @@ func (s *Store) Close() error {
 			s.closeErr = s.actor.close()
 		} else {
 			s.closeErr = s.locked.Close()
+		}
+		if s.persist != nil {
+			// The engines closed the logs; this releases the directory.
+			if err := s.persist.lock.Unlock(); err != nil && s.closeErr == nil {
+				s.closeErr = err
+			}
 		}
 	})
 	return s.closeErr

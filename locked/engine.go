@@ -15,11 +15,13 @@ package locked
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/kevydb/kevy/actor"
+	"github.com/kevydb/kevy/aof"
 	"github.com/kevydb/kevy/resp"
 	"github.com/kevydb/kevy/shard"
 )
@@ -36,8 +38,9 @@ const (
 type lshard struct {
 	mu     sync.RWMutex
 	ks     *shard.Keyspace
-	closed bool // set under mu by Close
-	_      [40]byte
+	log    *aof.Log // nil for an in-memory store
+	closed bool     // set under mu by Close
+	_      [32]byte
 }
 
 // Engine is the lock-based engine. It is safe for concurrent use.
@@ -48,23 +51,68 @@ type Engine struct {
 	sup     *actor.Supervisor
 	closed  atomic.Bool
 	once    sync.Once
+	logger  *slog.Logger
+	err     error // from Close
+}
+
+// commit writes the shard's pending effects to its log (one write, and an
+// fsync under always): called under the write lock, after every write.
+func (s *lshard) commit() error {
+	if s.log == nil {
+		return nil
+	}
+	eff := s.ks.Effects()
+	if len(eff) == 0 {
+		return nil
+	}
+	s.log.Append(eff)
+	s.ks.ClearEffects()
+	return s.log.Commit()
+}
+
+// refuse returns the MISCONF reply when the shard's log has failed.
+func (s *lshard) refuse() (resp.Reply, bool) {
+	if s.log == nil {
+		return resp.Reply{}, false
+	}
+	if err := s.log.Err(); err != nil {
+		return resp.Err(aof.MisconfText(err)), true
+	}
+	return resp.Reply{}, false
 }
 
 // Options configure an Engine.
 type Options struct {
-	Shards    int
-	Databases int
-	Events    *shard.Events
+	Keyspaces []*shard.Keyspace // one per shard, in shard order
+	Logs      []*aof.Log        // the shards' logs; nil for an in-memory store
 	Settings  *shard.Settings
+	Fsync     aof.FsyncPolicy
+	Logger    *slog.Logger // nil discards
 }
 
-// New starts an engine.
+// New starts an engine over the given keyspaces.
 func New(o Options) *Engine {
-	e := &Engine{router: shard.NewRouter(o.Shards), sup: actor.NewSupervisor()}
+	e := &Engine{router: shard.NewRouter(len(o.Keyspaces)), sup: actor.NewSupervisor(), logger: o.Logger}
+	if e.logger == nil {
+		e.logger = slog.New(slog.DiscardHandler)
+	}
 	e.ctxPool.New = func() any { return &shard.Ctx{} }
-	for i := 0; i < o.Shards; i++ {
-		e.shards = append(e.shards, &lshard{ks: shard.New(shard.Options{
-			ID: i, Databases: o.Databases, Events: o.Events, Settings: o.Settings})})
+	for i, ks := range o.Keyspaces {
+		s := &lshard{ks: ks}
+		if o.Logs != nil {
+			s.log = o.Logs[i]
+		}
+		e.shards = append(e.shards, s)
+	}
+	if o.Logs != nil && o.Fsync == aof.FsyncEverySec {
+		logs := o.Logs
+		e.sup.Every(time.Second, func() {
+			for i, l := range logs {
+				if err := l.SyncIfDirty(); err != nil {
+					e.logger.Error("kevy: AOF fsync failed", "shard", i, "err", err)
+				}
+			}
+		})
 	}
 	settings := o.Settings
 	e.sup.Every(reapInterval, func() {
@@ -76,6 +124,9 @@ func New(o Options) *Engine {
 			s.mu.Lock()
 			if !s.closed {
 				s.ks.ActiveExpire(now, reapBudget)
+				if err := s.commit(); err != nil {
+					e.logger.Error("kevy: AOF write failed during expiry", "err", err)
+				}
 			}
 			s.mu.Unlock()
 		}
@@ -165,27 +216,38 @@ func (e *Engine) one(c *shard.Ctx, i int) (resp.Reply, error) {
 		s.mu.Unlock()
 		return resp.Reply{}, ErrClosed
 	}
+	if c.Cmd.Flags&shard.FlagWrite != 0 {
+		if rep, bad := s.refuse(); bad {
+			s.mu.Unlock()
+			return rep, nil
+		}
+	}
 	rep := c.Cmd.Run(c)
 	if b := c.Blocked(); b != nil {
 		w := shard.NewWaiter(c.DB, c.Cmd, c.Args, c.Client, *b, true)
 		s.ks.AddWaiter(w, b.Keys)
 		c.SetWaiter(w)
 	}
-	e.serve(s.ks)
+	e.serve(s)
+	if err := s.commit(); err != nil {
+		rep = resp.Err(aof.MisconfText(err))
+		e.logger.Error("kevy: AOF write failed; writes refused until it recovers", "err", err)
+	}
+	s.ks.DeliverServed()
 	s.mu.Unlock()
 	return rep, nil
 }
 
 // serve serves the waiters of keys the last command made ready, with a
-// scratch context, under the shard's write lock.
-func (e *Engine) serve(ks *shard.Keyspace) {
-	if !ks.HasReady() {
+// scratch context, under the shard's write lock. Their replies are
+// delivered by the caller, after the commit.
+func (e *Engine) serve(s *lshard) {
+	if !s.ks.HasReady() {
 		return
 	}
 	c := e.ctxPool.Get().(*shard.Ctx)
-	ks.ServeReady(c, len(e.shards))
+	s.ks.ServeReady(c, len(e.shards))
 	e.putCtx(c)
-	ks.DeliverServed()
 }
 
 // many runs c with the given shards (nil = all) write-locked in ascending
@@ -208,6 +270,16 @@ func (e *Engine) many(c *shard.Ctx, ids []int) (resp.Reply, error) {
 		}
 		group[id] = s.ks
 	}
+	if c.Cmd.Flags&shard.FlagWrite != 0 {
+		for _, id := range ids {
+			if rep, bad := e.shards[id].refuse(); bad {
+				for i := len(ids) - 1; i >= 0; i-- {
+					e.shards[ids[i]].mu.Unlock()
+				}
+				return rep, nil
+			}
+		}
+	}
 	c.BindGroup(e.router, group)
 	rep := c.Cmd.Run(c)
 	if b := c.Blocked(); b != nil {
@@ -226,7 +298,14 @@ func (e *Engine) many(c *shard.Ctx, ids []int) (resp.Reply, error) {
 		}
 	}
 	for _, id := range ids {
-		e.serve(group[id])
+		e.serve(e.shards[id])
+	}
+	for _, id := range ids {
+		s := e.shards[id]
+		if err := s.commit(); err != nil && c.Cmd.Flags&shard.FlagWrite != 0 {
+			rep = resp.Err(aof.MisconfText(err))
+		}
+		s.ks.DeliverServed()
 	}
 	for i := len(ids) - 1; i >= 0; i-- {
 		e.shards[ids[i]].mu.Unlock()
@@ -290,13 +369,20 @@ func (e *Engine) OnShards(ctx context.Context, fn func(i int, ks *shard.Keyspace
 			return ErrClosed
 		}
 		fn(i, s.ks)
+		e.serve(s)
+		err := s.commit()
+		s.ks.DeliverServed()
 		s.mu.Unlock()
+		if err != nil {
+			return err
+		}
 	}
 	return nil
 }
 
 // Close stops the reaper and waits for commands in flight, after which
-// every call returns ErrClosed. It is idempotent.
+// every call returns ErrClosed; then it syncs and closes the logs. It is
+// idempotent and returns the first error.
 func (e *Engine) Close() error {
 	e.once.Do(func() {
 		e.closed.Store(true)
@@ -304,8 +390,13 @@ func (e *Engine) Close() error {
 		for _, s := range e.shards {
 			s.mu.Lock()
 			s.closed = true
+			if s.log != nil {
+				if err := s.log.Close(); err != nil && e.err == nil {
+					e.err = err
+				}
+			}
 			s.mu.Unlock()
 		}
 	})
-	return nil
+	return e.err
 }

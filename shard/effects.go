@@ -15,6 +15,13 @@ type effects struct {
 // Logging reports whether the keyspace records effects.
 func (ks *Keyspace) Logging() bool { return ks.logging }
 
+// SetLogging turns effect recording on or off (off while replaying a log
+// into the keyspace).
+func (ks *Keyspace) SetLogging(on bool) {
+	ks.logging = on
+	ks.eff.db = -1
+}
+
 // Propagate records one effect on database db, preceded by a SELECT when
 // the stream's current database differs. It does nothing when the keyspace
 // does not log.
