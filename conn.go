@@ -22,6 +22,7 @@ type Conn struct {
 	db     int
 	client shard.Client
 	closed bool
+	tx     txState
 }
 
 // Conn returns a new connection on database 0.
@@ -32,10 +33,17 @@ func (s *Store) Conn() *Conn {
 	return c
 }
 
-// Close ends the session. Later calls on c fail. It does not close the
-// Store.
+// Close ends the session: it discards a transaction in progress and drops
+// the connection's watches and subscriptions. Later calls on c fail. It
+// does not close the Store.
 func (c *Conn) Close() error {
+	if c.closed {
+		return nil
+	}
 	c.closed = true
+	if !c.s.closed.Load() {
+		c.discard(context.Background())
+	}
 	return nil
 }
 
@@ -46,6 +54,9 @@ func (c *Conn) DB() int { return c.db }
 func (c *Conn) run(ctx context.Context, cmd *shard.Command, args []string) (resp.Reply, error) {
 	if c.closed {
 		return resp.Reply{}, errConnClosed
+	}
+	if c.tx.active && !immediateInMulti(cmd) {
+		return c.queue(cmd, args), nil
 	}
 	if cmd.Route == shard.RouteConn {
 		return c.connCommand(ctx, cmd, args)
@@ -80,6 +91,9 @@ func (x cmdable) run(ctx context.Context, cmd *shard.Command, args []string) (re
 func (x cmdable) Exec(ctx context.Context, args ...string) Reply {
 	cmd, errRep := shard.Resolve(args)
 	if cmd == nil {
+		if x.c != nil && x.c.tx.active {
+			x.c.tx.dirty = true // EXEC will answer EXECABORT
+		}
 		return errRep
 	}
 	rep, err := x.run(ctx, cmd, args)

@@ -35,10 +35,18 @@ const (
 type reqKind uint8
 
 const (
-	reqExec reqKind = iota // run cmd with args
-	reqFunc                // run fn against the keyspace
-	reqHold                // park for a coordinator
+	reqExec  reqKind = iota // run cmd with args
+	reqFunc                 // run fn against the keyspace
+	reqHold                 // park for a coordinator
+	reqBatch                // run items, a pipeline's commands for this shard, in order
 )
+
+// batchItem is one command of a pipeline batch.
+type batchItem struct {
+	cmd   *shard.Command
+	args  []string
+	reply resp.Reply
+}
 
 // request is a message to a shard actor. Requests are pooled per engine and
 // reused only after their completion was received.
@@ -53,6 +61,7 @@ type request struct {
 	fn     func(ks *shard.Keyspace)
 	hold   *actor.Hold
 	waiter *shard.Waiter // set when the command blocked
+	items  []batchItem   // reqBatch
 	argbuf [6]string
 }
 
@@ -67,7 +76,7 @@ func (r *request) setArgs(args []string) {
 
 func (r *request) reset() {
 	clear(r.argbuf[:])
-	r.args, r.cmd, r.cl, r.fn, r.hold, r.waiter = nil, nil, nil, nil, nil, nil
+	r.args, r.cmd, r.cl, r.fn, r.hold, r.waiter, r.items = nil, nil, nil, nil, nil, nil, nil
 	r.reply = resp.Reply{}
 }
 
@@ -115,6 +124,8 @@ func (s *shardActor) Handle(batch []*request) {
 			if s.ks.HasReady() {
 				s.ks.ServeReady(&s.ctx, s.n)
 			}
+		case reqBatch:
+			s.runItems(r)
 		case reqHold:
 			s.complete(batch[start:i])
 			start = i + 1
@@ -124,14 +135,44 @@ func (s *shardActor) Handle(batch []*request) {
 	s.complete(batch[start:])
 }
 
+// runItems runs a pipeline's commands for this shard, in order.
+func (s *shardActor) runItems(r *request) {
+	c := &s.ctx
+	failed := s.log != nil && s.log.Err() != nil
+	for i := range r.items {
+		it := &r.items[i]
+		if failed && it.cmd.Flags&shard.FlagWrite != 0 {
+			it.reply = resp.Err(aof.MisconfText(s.log.Err()))
+			continue
+		}
+		c.Bind(s.ks, s.n)
+		c.DB, c.Cmd, c.Args, c.Client = r.db, it.cmd, it.args, r.cl
+		c.NoBlock = true
+		it.reply = it.cmd.Run(c)
+		c.NoBlock = false
+		c.Blocked()
+	}
+	c.Args, c.Client = nil, nil
+	if s.ks.HasReady() {
+		s.ks.ServeReady(c, s.n)
+	}
+}
+
 // complete makes the effects of reqs durable as the policy requires, then
 // answers them.
 func (s *shardActor) complete(reqs []*request) {
 	if err := commitEffects(s.ks, s.log); err != nil {
 		misconf := resp.Err(aof.MisconfText(err))
 		for _, r := range reqs {
-			if r.kind == reqExec && r.cmd.Flags&shard.FlagWrite != 0 {
+			switch {
+			case r.kind == reqExec && r.cmd.Flags&shard.FlagWrite != 0:
 				r.reply = misconf
+			case r.kind == reqBatch:
+				for i := range r.items {
+					if r.items[i].cmd.Flags&shard.FlagWrite != 0 {
+						r.items[i].reply = misconf
+					}
+				}
 			}
 		}
 		s.eng.logger.Error("kevy: AOF write failed; writes refused until it recovers", "shard", s.id, "err", err)
@@ -545,3 +586,126 @@ func (e *actorEngine) close() error {
 
 // stopped is closed when the engine shuts down.
 func (e *actorEngine) stopped() <-chan struct{} { return e.sup.Quit() }
+
+// execBatch runs single-shard commands, each item on the shard of its keys
+// (shardOf[i]), sending one message per shard involved; the shards work in
+// parallel, each running its items in order. Replies land in items.
+func (e *actorEngine) execBatch(ctx context.Context, db int, cl *shard.Client, items []batchItem, shardOf []int) error {
+	per := make([][]batchItem, len(e.shards))
+	idx := make([][]int, len(e.shards))
+	for i, it := range items {
+		sh := shardOf[i]
+		per[sh] = append(per[sh], it)
+		idx[sh] = append(idx[sh], i)
+	}
+	reqs := make([]*request, len(e.shards))
+	var firstErr error
+	for sh, its := range per {
+		if len(its) == 0 {
+			continue
+		}
+		r := e.get()
+		r.kind, r.db, r.cl, r.items = reqBatch, db, cl, its
+		if err := e.shards[sh].act.Send(ctx, r); err != nil {
+			e.put(r)
+			firstErr = engineError(err)
+			break
+		}
+		reqs[sh] = r
+	}
+	for sh, r := range reqs {
+		if r == nil {
+			continue
+		}
+		if err := r.Wait(ctx, e.shards[sh].act.Done()); err != nil {
+			if firstErr == nil {
+				firstErr = engineError(err)
+			}
+			continue
+		}
+		for j, i := range idx[sh] {
+			items[i].reply = r.items[j].reply
+			if items[i].reply.Kind == 0 && firstErr == nil {
+				firstErr = ErrClosed
+			}
+		}
+		e.put(r)
+	}
+	return firstErr
+}
+
+// runHeld holds the shards ids (ascending; nil = all) and runs fn on this
+// goroutine with a Ctx bound to their keyspaces (group[i] is shard i's, nil
+// when not held). Each held shard's effects are wrapped in MULTI/EXEC, so a
+// replay applies them all or none; then waiters of keys fn made ready are
+// served, effects committed, and the shards released. It returns the commit
+// error, if any, after fn ran.
+func (e *actorEngine) runHeld(ctx context.Context, ids []int, fn heldFunc) error {
+	if ids == nil {
+		ids = make([]int, len(e.shards))
+		for i := range ids {
+			ids[i] = i
+		}
+	}
+	holders := make([]actor.Holder, len(ids))
+	for i, id := range ids {
+		holders[i] = e.shards[id]
+	}
+	holds, err := actor.AcquireAll(ctx, holders)
+	if err != nil {
+		return engineError(err)
+	}
+	defer actor.ReleaseAll(holds)
+	group := make([]*shard.Keyspace, len(e.shards))
+	logs := make([]*aof.Log, len(e.shards))
+	for _, id := range ids {
+		group[id] = e.shards[id].ks
+		logs[id] = e.shards[id].log
+	}
+	return runOnGroup(e.router, group, logs, len(e.shards), e.ctxPool.Get().(*shard.Ctx), &e.ctxPool, fn)
+}
+
+// heldFunc runs with shards held: c is bound to the held keyspaces (group,
+// by shard index, nil where not held); logErr is the first failed log among
+// them (write commands must then be refused with MISCONF).
+type heldFunc = func(c *shard.Ctx, group []*shard.Keyspace, logErr error)
+
+// runOnGroup is the engine-independent part of runHeld.
+func runOnGroup(r shard.Router, group []*shard.Keyspace, logs []*aof.Log, n int, c *shard.Ctx, pool *sync.Pool, fn heldFunc) error {
+	var logErr error
+	for i, ks := range group {
+		if ks != nil && logs[i] != nil && logErr == nil {
+			logErr = logs[i].Err()
+		}
+	}
+	marks := make([]shard.EffectMark, len(group))
+	for i, ks := range group {
+		if ks != nil {
+			marks[i] = ks.Mark()
+		}
+	}
+	c.BindGroup(r, group)
+	c.NoBlock = true
+	fn(c, group, logErr)
+	for i, ks := range group {
+		if ks != nil {
+			ks.WrapMulti(marks[i])
+			if ks.HasReady() {
+				ks.ServeReady(c, n)
+			}
+		}
+	}
+	c.Reset()
+	pool.Put(c)
+	var first error
+	for i, ks := range group {
+		if ks == nil {
+			continue
+		}
+		if err := commitEffects(ks, logs[i]); err != nil && first == nil {
+			first = err
+		}
+		ks.DeliverServed()
+	}
+	return first
+}

@@ -102,7 +102,8 @@ func runSteps(t *testing.T, db *kevy.Store, steps []step) {
 
 // normalize sorts the replies whose order Redis leaves unspecified.
 func normalize(args []string, r kevy.Reply) kevy.Reply {
-	if len(args) > 0 && strings.EqualFold(args[0], "KEYS") && r.Kind == kevy.ReplyArray {
+	unordered := []string{"KEYS", "SMEMBERS", "SINTER", "SUNION", "SDIFF"}
+	if len(args) > 0 && slices.ContainsFunc(unordered, func(n string) bool { return strings.EqualFold(args[0], n) }) && r.Kind == kevy.ReplyArray {
 		r.Elems = slices.Clone(r.Elems)
 		slices.SortFunc(r.Elems, func(a, b kevy.Reply) int { return strings.Compare(a.Str, b.Str) })
 	}

@@ -36,6 +36,15 @@ func (c *Conn) cmdInfo(ctx context.Context, args []string) resp.Reply {
 }
 
 func (s *Store) info(ctx context.Context, args []string) (string, error) {
+	if s.closed.Load() {
+		return "", ErrClosed
+	}
+	return s.infoFrom(args, func(fn func(i int, ks *shard.Keyspace)) error { return s.onShards(ctx, fn) })
+}
+
+// infoFrom builds INFO's text, reading the shards through gather (which
+// runs its argument on every shard's keyspace with exclusive access).
+func (s *Store) infoFrom(args []string, gather func(fn func(i int, ks *shard.Keyspace)) error) (string, error) {
 	want := map[string]bool{}
 	all := len(args) == 1
 	for _, a := range args[1:] {
@@ -95,7 +104,7 @@ func (s *Store) info(ctx context.Context, args []string) (string, error) {
 		per := make([][]dbCounts, s.cfg.Shards)
 		type hm struct{ h, m, x, e int64 }
 		stats := make([]hm, s.cfg.Shards)
-		err := s.onShards(ctx, func(i int, ks *shard.Keyspace) {
+		err := gather(func(i int, ks *shard.Keyspace) {
 			dc := make([]dbCounts, ks.NumDBs())
 			for d := range dc {
 				db := ks.DB(d)

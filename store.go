@@ -30,6 +30,7 @@ type Store struct {
 	settings *shard.Settings
 	started  time.Time
 	persist  *persistence // nil for an in-memory store
+	router   shard.Router
 
 	closed    atomic.Bool
 	closeOnce sync.Once
@@ -46,6 +47,7 @@ func Open(cfg Config) (*Store, error) {
 	cfg = cfg.withDefaults()
 	s := &Store{cfg: cfg, events: &shard.Events{}, settings: shard.NewSettings(), started: time.Now()}
 	s.cmdable = cmdable{s: s}
+	s.router = shard.NewRouter(cfg.Shards)
 	kss := make([]*shard.Keyspace, cfg.Shards)
 	for i := range kss {
 		kss[i] = shard.New(shard.Options{ID: i, Databases: cfg.Databases, Events: s.events,
@@ -178,20 +180,47 @@ func (s *Store) waitBlocked(ctx context.Context, w *shard.Waiter) (resp.Reply, e
 }
 
 // onShards runs fn against every shard's keyspace with exclusive access
-// (for statistics and snapshots).
+// (for statistics and snapshots), in parallel on the actor engine.
 func (s *Store) onShards(ctx context.Context, fn func(i int, ks *shard.Keyspace)) error {
+	return s.onSome(ctx, nil, fn)
+}
+
+// onSome is onShards for the shards ids (nil = all).
+func (s *Store) onSome(ctx context.Context, ids []int, fn func(i int, ks *shard.Keyspace)) error {
 	if s.closed.Load() {
 		return ErrClosed
 	}
 	if s.actor != nil {
-		return s.actor.onShards(ctx, fn)
+		return s.actor.onSome(ctx, ids, fn)
 	}
-	err := s.locked.OnShards(ctx, fn)
+	if ids == nil {
+		return lockedErr(s.locked.OnShards(ctx, fn))
+	}
+	return lockedErr(s.locked.OnSome(ctx, ids, fn))
+}
+
+// runHeld holds the shards ids (ascending; nil = all) and runs fn with a
+// Ctx bound to them: the primitive behind EXEC. It returns the error of
+// logging fn's effects, or of acquiring the shards (fn did not run then).
+func (s *Store) runHeld(ctx context.Context, ids []int, fn heldFunc) error {
+	if s.closed.Load() {
+		return ErrClosed
+	}
+	if s.actor != nil {
+		return s.actor.runHeld(ctx, ids, fn)
+	}
+	return lockedErr(s.locked.RunHeld(ctx, ids, fn))
+}
+
+func lockedErr(err error) error {
 	if errors.Is(err, locked.ErrClosed) {
-		err = ErrClosed
+		return ErrClosed
 	}
 	return err
 }
+
+// misconfText is Redis's MISCONF reply for a failed log.
+func misconfText(err error) string { return aof.MisconfText(err) }
 
 // lockedBlocker adapts the lock-based engine to blocker.
 type lockedBlocker struct{ e *locked.Engine }

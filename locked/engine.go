@@ -400,3 +400,156 @@ func (e *Engine) Close() error {
 	})
 	return e.err
 }
+
+// OnSome is OnShards for the shards ids.
+func (e *Engine) OnSome(ctx context.Context, ids []int, fn func(i int, ks *shard.Keyspace)) error {
+	for _, i := range ids {
+		s := e.shards[i]
+		s.mu.Lock()
+		if s.closed {
+			s.mu.Unlock()
+			return ErrClosed
+		}
+		fn(i, s.ks)
+		e.serve(s)
+		err := s.commit()
+		s.ks.DeliverServed()
+		s.mu.Unlock()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Item is one command of a pipeline batch.
+type Item struct {
+	Cmd   *shard.Command
+	Args  []string
+	Reply resp.Reply
+}
+
+// ExecBatch runs single-shard commands (items[i] on shard shardOf[i]),
+// taking each shard's lock once for all of its items: a read lock when they
+// are all read-only.
+func (e *Engine) ExecBatch(ctx context.Context, db int, cl *shard.Client, items []Item, shardOf []int) error {
+	if e.closed.Load() {
+		return ErrClosed
+	}
+	per := make([][]int, len(e.shards))
+	for i := range items {
+		per[shardOf[i]] = append(per[shardOf[i]], i)
+	}
+	c := e.ctxPool.Get().(*shard.Ctx)
+	defer e.putCtx(c)
+	for sh, idx := range per {
+		if len(idx) == 0 {
+			continue
+		}
+		s := e.shards[sh]
+		ro := true
+		for _, i := range idx {
+			if items[i].Cmd.Flags&shard.FlagReadOnly == 0 {
+				ro = false
+				break
+			}
+		}
+		if ro {
+			s.mu.RLock()
+		} else {
+			s.mu.Lock()
+		}
+		if s.closed {
+			if ro {
+				s.mu.RUnlock()
+			} else {
+				s.mu.Unlock()
+			}
+			return ErrClosed
+		}
+		for _, i := range idx {
+			it := &items[i]
+			if !ro && it.Cmd.Flags&shard.FlagWrite != 0 {
+				if rep, bad := s.refuse(); bad {
+					it.Reply = rep
+					continue
+				}
+			}
+			c.Bind(s.ks, len(e.shards))
+			c.DB, c.Cmd, c.Args, c.Client, c.ReadOnly, c.NoBlock = db, it.Cmd, it.Args, cl, ro, true
+			it.Reply = it.Cmd.Run(c)
+			c.Blocked()
+		}
+		if ro {
+			s.mu.RUnlock()
+			continue
+		}
+		e.serve(s)
+		if err := s.commit(); err != nil {
+			for _, i := range idx {
+				if items[i].Cmd.Flags&shard.FlagWrite != 0 {
+					items[i].Reply = resp.Err(aof.MisconfText(err))
+				}
+			}
+		}
+		s.ks.DeliverServed()
+		s.mu.Unlock()
+	}
+	return nil
+}
+
+// RunHeld write-locks the shards ids (ascending; nil = all) and runs fn with
+// a Ctx bound to their keyspaces; each shard's effects are wrapped in
+// MULTI/EXEC, waiters served, effects committed, then the locks released.
+// logErr is the first failed log among the shards.
+func (e *Engine) RunHeld(ctx context.Context, ids []int, fn func(c *shard.Ctx, group []*shard.Keyspace, logErr error)) error {
+	if e.closed.Load() {
+		return ErrClosed
+	}
+	if ids == nil {
+		for i := range e.shards {
+			ids = append(ids, i)
+		}
+	}
+	group := make([]*shard.Keyspace, len(e.shards))
+	var logErr error
+	for n, id := range ids {
+		s := e.shards[id]
+		s.mu.Lock()
+		if s.closed {
+			for _, j := range ids[:n+1] {
+				e.shards[j].mu.Unlock()
+			}
+			return ErrClosed
+		}
+		group[id] = s.ks
+		if s.log != nil && logErr == nil {
+			logErr = s.log.Err()
+		}
+	}
+	defer func() {
+		for i := len(ids) - 1; i >= 0; i-- {
+			e.shards[ids[i]].mu.Unlock()
+		}
+	}()
+	marks := make([]shard.EffectMark, len(e.shards))
+	for _, id := range ids {
+		marks[id] = group[id].Mark()
+	}
+	c := e.ctxPool.Get().(*shard.Ctx)
+	c.BindGroup(e.router, group)
+	c.NoBlock = true
+	fn(c, group, logErr)
+	e.putCtx(c)
+	var first error
+	for _, id := range ids {
+		s := e.shards[id]
+		s.ks.WrapMulti(marks[id])
+		e.serve(s)
+		if err := s.commit(); err != nil && first == nil {
+			first = err
+		}
+		s.ks.DeliverServed()
+	}
+	return first
+}

@@ -7,11 +7,12 @@ import (
 	"github.com/kevydb/kevy/internal/dict"
 )
 
-// Redis 7.0's default hash-max-listpack-entries and hash-max-listpack-value:
+// Redis 7.0's built-in hash-max-listpack-entries and hash-max-listpack-value
+// (config.c; the sample redis.conf says 128 entries, the server uses 512):
 // a hash keeps the compact encoding while it has at most this many fields and
 // no field or value is longer than this many bytes.
 const (
-	hashMaxListpackEntries = 128
+	hashMaxListpackEntries = 512
 	hashMaxListpackValue   = 64
 )
 
@@ -19,7 +20,7 @@ const (
 //
 // A small hash is held the way Redis holds it in a listpack: a flat slice of
 // field, value, field, value ... in insertion order, searched linearly (at
-// most 128 pairs of at most 64 bytes each). A hash that outgrows those limits
+// most 512 pairs of at most 64 bytes each). A hash that outgrows those limits
 // converts for good to a hash table ([dict.Dict]), whose SCAN cursor and
 // random sampling behave like Redis's dict; it never converts back, however
 // small it becomes, exactly as in Redis. OBJECT ENCODING reports "listpack"
@@ -117,7 +118,7 @@ func (h *Hash) lpIndex(field string) int {
 
 // Set sets field to value and reports whether the field is new. A listpack
 // hash converts to a hash table first when field or value is longer than 64
-// bytes, and afterwards when it has more than 128 fields.
+// bytes, and afterwards when it has more than 512 fields.
 func (h *Hash) Set(field, value string) (created bool) {
 	if h.ht == nil && (len(field) > hashMaxListpackValue || len(value) > hashMaxListpackValue) {
 		h.convert()

@@ -103,7 +103,7 @@ func (ks *Keyspace) Keys() int {
 func (ks *Keyspace) expireEntry(db int, e *Entry) {
 	ks.dbs[db].remove(e.Key)
 	ks.Stats.Expired.Add(1)
-	ks.Modified(db, e.Key)
+	ks.expiredWatched(db, e.Key)
 	ks.Propagate(db, "DEL", e.Key)
 	ks.Notify(db, NotifyExpired, "expired", e.Key)
 }
@@ -157,25 +157,25 @@ func (ks *Keyspace) ActiveExpire(now int64, budget time.Duration) int {
 
 // FlushAll removes every key of every database, logging FLUSHALL.
 func (ks *Keyspace) FlushAll() {
+	ks.modifiedDB(-1, -1)
 	for i := range ks.dbs {
 		ks.dbs[i].flush()
 	}
-	ks.modifiedDB(-1)
 	ks.PropagateAll("FLUSHALL")
 }
 
 // FlushDB removes every key of database db, logging FLUSHDB.
 func (ks *Keyspace) FlushDB(db int) {
+	ks.modifiedDB(db, -1)
 	ks.dbs[db].flush()
-	ks.modifiedDB(db)
 	ks.Propagate(db, "FLUSHDB")
 }
 
 // SwapDB exchanges databases a and b, logging SWAPDB.
 func (ks *Keyspace) SwapDB(a, b int) {
+	ks.modifiedDB(a, b)
+	ks.modifiedDB(b, a)
 	ks.dbs[a], ks.dbs[b] = ks.dbs[b], ks.dbs[a]
-	ks.modifiedDB(a)
-	ks.modifiedDB(b)
 	ks.signalAllReady(a)
 	ks.signalAllReady(b)
 	ks.PropagateAll("SWAPDB", FormatInt(int64(a)), FormatInt(int64(b)))

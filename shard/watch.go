@@ -11,13 +11,21 @@ type watchKey struct {
 }
 
 type watchState struct {
-	refs    int    // connections watching the key
-	version uint64 // bumped by every modification
+	refs       int    // connections watching the key
+	version    uint64 // bumped by every modification
+	expireDels uint64 // of those, deletions of the key because it expired
+}
+
+// WatchMark is what a connection remembers of a key at WATCH time.
+type WatchMark struct {
+	Version    uint64
+	ExpireDels uint64
+	Expired    bool // the key existed but had already expired at WATCH time
 }
 
 // Watch registers one more watcher of key in database db and returns the
-// key's current version.
-func (ks *Keyspace) Watch(db int, key string) uint64 {
+// key's current state; now is the time used to tell an expired key.
+func (ks *Keyspace) Watch(db int, key string, now int64) WatchMark {
 	if ks.watched == nil {
 		ks.watched = make(map[watchKey]*watchState)
 	}
@@ -28,7 +36,33 @@ func (ks *Keyspace) Watch(db int, key string) uint64 {
 		ks.watched[k] = w
 	}
 	w.refs++
-	return w.version
+	e := ks.dbs[db].Find(key)
+	return WatchMark{Version: w.version, ExpireDels: w.expireDels,
+		Expired: e != nil && e.ExpireAt != 0 && e.ExpireAt <= now}
+}
+
+// WatchChanged reports whether key changed since m was taken, with Redis's
+// rules: a key already expired at WATCH time whose only change was its
+// deletion is unchanged; a key that was live at WATCH time and has expired
+// since (deleted or not) has changed.
+func (ks *Keyspace) WatchChanged(db int, key string, m WatchMark, now int64) bool {
+	var cur WatchMark
+	if w := ks.watched[watchKey{db, key}]; w != nil {
+		cur.Version, cur.ExpireDels = w.version, w.expireDels
+	}
+	delta := cur.Version - m.Version
+	if m.Expired {
+		delta -= cur.ExpireDels - m.ExpireDels
+	}
+	if delta != 0 {
+		return true
+	}
+	if !m.Expired {
+		if e := ks.dbs[db].Find(key); e != nil && e.ExpireAt != 0 && e.ExpireAt <= now {
+			return true
+		}
+	}
+	return false
 }
 
 // Unwatch drops one watcher of key in database db.
@@ -41,13 +75,15 @@ func (ks *Keyspace) Unwatch(db int, key string) {
 	}
 }
 
-// WatchVersion returns the current version of a watched key (0 when no one
-// watches it).
-func (ks *Keyspace) WatchVersion(db int, key string) uint64 {
-	if w := ks.watched[watchKey{db, key}]; w != nil {
-		return w.version
+// expiredWatched records the deletion of an expired key.
+func (ks *Keyspace) expiredWatched(db int, key string) {
+	if len(ks.watched) == 0 {
+		return
 	}
-	return 0
+	if w := ks.watched[watchKey{db, key}]; w != nil {
+		w.version++
+		w.expireDels++
+	}
 }
 
 // Modified records that key in database db changed (Redis's
@@ -61,11 +97,15 @@ func (ks *Keyspace) Modified(db int, key string) {
 	}
 }
 
-// modifiedDB records that every key of database db may have changed
-// (db < 0: every database).
-func (ks *Keyspace) modifiedDB(db int) {
+// modifiedDB records, before FLUSHDB/FLUSHALL (db < 0: every database)
+// or SWAPDB (other >= 0: the database swapped with db), that the watched
+// keys existing in db, or in other, change.
+func (ks *Keyspace) modifiedDB(db, other int) {
 	for k, w := range ks.watched {
-		if db < 0 || k.db == db {
+		if db >= 0 && k.db != db {
+			continue
+		}
+		if ks.dbs[k.db].Find(k.key) != nil || (other >= 0 && ks.dbs[other].Find(k.key) != nil) {
 			w.version++
 		}
 	}

@@ -1,0 +1,587 @@
+package kevy_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+	"strconv"
+	"sync"
+	"testing"
+
+	"github.com/kevydb/kevy"
+	"github.com/kevydb/kevy/shard"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/sync/errgroup"
+)
+
+// keysOnDistinctShards returns n keys with the given prefix that route to n
+// different shards of a 4-shard store.
+func keysOnDistinctShards(t *testing.T, prefix string, n int) []string {
+	t.Helper()
+	r := shard.NewRouter(4)
+	used := map[int]bool{}
+	var keys []string
+	for i := 0; len(keys) < n; i++ {
+		require.Less(t, i, 10000)
+		k := prefix + strconv.Itoa(i)
+		if s := r.Shard(k); !used[s] {
+			used[s] = true
+			keys = append(keys, k)
+		}
+	}
+	return keys
+}
+
+func TestTypedHashes(t *testing.T) {
+	ctx := context.Background()
+	forEach(t, func(t *testing.T, db *kevy.Store) {
+		n, err := db.HSet(ctx, "h", "a", "1", "b", "2")
+		require.NoError(t, err)
+		assert.EqualValues(t, 2, n)
+		n, err = db.HSet(ctx, "h", map[string]any{"c": 3, "a": "10"})
+		require.NoError(t, err)
+		assert.EqualValues(t, 1, n)
+		n, err = db.HSet(ctx, "h", []string{"d", "4"})
+		require.NoError(t, err)
+		assert.EqualValues(t, 1, n)
+		_, err = db.HSet(ctx, "h", "odd")
+		assert.EqualError(t, err, "ERR wrong number of arguments for 'hset' command")
+
+		v, err := db.HGet(ctx, "h", "a")
+		require.NoError(t, err)
+		assert.Equal(t, "10", v)
+		_, err = db.HGet(ctx, "h", "zz")
+		assert.ErrorIs(t, err, kevy.Nil)
+		_, err = db.HGet(ctx, "nokey", "a")
+		assert.ErrorIs(t, err, kevy.Nil)
+
+		vals, err := db.HMGet(ctx, "h", "a", "zz", "c")
+		require.NoError(t, err)
+		assert.Equal(t, []any{"10", nil, "3"}, vals)
+		ok, err := db.HMSet(ctx, "h", "e", "5")
+		require.NoError(t, err)
+		assert.True(t, ok)
+		ok, err = db.HSetNX(ctx, "h", "e", "6")
+		require.NoError(t, err)
+		assert.False(t, ok)
+		ok, err = db.HSetNX(ctx, "h", "f", "6")
+		require.NoError(t, err)
+		assert.True(t, ok)
+
+		all, err := db.HGetAll(ctx, "h")
+		require.NoError(t, err)
+		assert.Equal(t, map[string]string{"a": "10", "b": "2", "c": "3", "d": "4", "e": "5", "f": "6"}, all)
+		keys, err := db.HKeys(ctx, "h")
+		require.NoError(t, err)
+		assert.Equal(t, []string{"a", "b", "c", "d", "e", "f"}, keys)
+		hv, err := db.HVals(ctx, "h")
+		require.NoError(t, err)
+		assert.Equal(t, []string{"10", "2", "3", "4", "5", "6"}, hv)
+		empty, err := db.HGetAll(ctx, "nokey")
+		require.NoError(t, err)
+		assert.Empty(t, empty)
+
+		l, err := db.HLen(ctx, "h")
+		require.NoError(t, err)
+		assert.EqualValues(t, 6, l)
+		ok, err = db.HExists(ctx, "h", "b")
+		require.NoError(t, err)
+		assert.True(t, ok)
+		sl, err := db.HStrLen(ctx, "h", "a")
+		require.NoError(t, err)
+		assert.EqualValues(t, 2, sl)
+
+		i, err := db.HIncrBy(ctx, "h", "a", -15)
+		require.NoError(t, err)
+		assert.EqualValues(t, -5, i)
+		_, err = db.HIncrBy(ctx, "h", "a", 1<<62)
+		require.NoError(t, err)
+		_, err = db.HIncrBy(ctx, "h", "a", 1<<62)
+		assert.ErrorIs(t, err, kevy.ErrOverflow)
+		f, err := db.HIncrByFloat(ctx, "h", "fl", 2.5)
+		require.NoError(t, err)
+		assert.Equal(t, 2.5, f)
+		f, err = db.HIncrByFloat(ctx, "h", "fl", 0.25)
+		require.NoError(t, err)
+		assert.Equal(t, 2.75, f)
+
+		d, err := db.HDel(ctx, "h", "a", "b", "zz")
+		require.NoError(t, err)
+		assert.EqualValues(t, 2, d)
+
+		require.NoError(t, db.Set(ctx, "str", "x", 0))
+		_, err = db.HGet(ctx, "str", "a")
+		assert.ErrorIs(t, err, kevy.ErrWrongType)
+		_, err = db.HSet(ctx, "str", "a", "b")
+		assert.ErrorIs(t, err, kevy.ErrWrongType)
+		_, err = db.HGetAll(ctx, "str")
+		assert.ErrorIs(t, err, kevy.ErrWrongType)
+	})
+}
+
+func TestHashRandField(t *testing.T) {
+	ctx := context.Background()
+	forEach(t, func(t *testing.T, db *kevy.Store) {
+		for _, size := range []int{5, 40, 600} { // listpack, listpack, hashtable
+			key := "h" + strconv.Itoa(size)
+			want := map[string]string{}
+			var args []any
+			for i := range size {
+				f, v := "f"+strconv.Itoa(i), "v"+strconv.Itoa(i)
+				want[f] = v
+				args = append(args, f, v)
+			}
+			_, err := db.HSet(ctx, key, args...)
+			require.NoError(t, err)
+			for _, count := range []int{1, 2, size / 3, size/3 + 1, size - 1, size, size + 10} {
+				fs, err := db.HRandField(ctx, key, count)
+				require.NoError(t, err)
+				assert.Len(t, fs, min(count, size), "count %d", count)
+				assert.Len(t, distinct(fs), len(fs), "count %d: repeated fields", count)
+				for _, f := range fs {
+					assert.Contains(t, want, f)
+				}
+				kvs, err := db.HRandFieldWithValues(ctx, key, count)
+				require.NoError(t, err)
+				assert.Len(t, kvs, min(count, size))
+				for _, kv := range kvs {
+					assert.Equal(t, want[kv.Key], kv.Value)
+				}
+			}
+			fs, err := db.HRandField(ctx, key, -3*size)
+			require.NoError(t, err)
+			assert.Len(t, fs, 3*size)
+			if size > 1 {
+				assert.Less(t, len(distinct(fs)), len(fs), "a negative count repeats")
+			}
+			kvs, err := db.HRandFieldWithValues(ctx, key, -7)
+			require.NoError(t, err)
+			require.Len(t, kvs, 7)
+			for _, kv := range kvs {
+				assert.Equal(t, want[kv.Key], kv.Value)
+			}
+		}
+		// Every field comes up, at random.
+		seen := map[string]bool{}
+		for range 200 {
+			fs, err := db.HRandField(ctx, "h5", 2)
+			require.NoError(t, err)
+			for _, f := range fs {
+				seen[f] = true
+			}
+		}
+		assert.Len(t, seen, 5)
+		_, err := db.HRandField(ctx, "h5", -(1 << 40))
+		assert.EqualError(t, err, "ERR value is out of range")
+	})
+}
+
+func distinct(ss []string) map[string]bool {
+	m := map[string]bool{}
+	for _, s := range ss {
+		m[s] = true
+	}
+	return m
+}
+
+// scanAll runs a whole HSCAN/SSCAN iteration and returns what it saw (with
+// repeats) and the number of calls.
+func scanAll(t *testing.T, scan func(cursor uint64) ([]string, uint64, error)) ([]string, int) {
+	t.Helper()
+	var out []string
+	var cursor uint64
+	for calls := 1; ; calls++ {
+		got, next, err := scan(cursor)
+		require.NoError(t, err)
+		out = append(out, got...)
+		if next == 0 {
+			return out, calls
+		}
+		require.Less(t, calls, 100000)
+		cursor = next
+	}
+}
+
+func TestHScanSScan(t *testing.T) {
+	ctx := context.Background()
+	forEach(t, func(t *testing.T, db *kevy.Store) {
+		const n = 1000
+		var hargs, sargs []any
+		for i := range n {
+			hargs = append(hargs, "f"+strconv.Itoa(i), "v"+strconv.Itoa(i))
+			sargs = append(sargs, "m"+strconv.Itoa(i))
+		}
+		_, err := db.HSet(ctx, "h", hargs...)
+		require.NoError(t, err)
+		_, err = db.SAdd(ctx, "s", sargs...)
+		require.NoError(t, err)
+
+		flat, calls := scanAll(t, func(c uint64) ([]string, uint64, error) { return db.HScan(ctx, "h", c, "", 20) })
+		assert.Greater(t, calls, 10, "a hash table is scanned in steps")
+		require.Zero(t, len(flat)%2)
+		got := map[string]string{}
+		for i := 0; i < len(flat); i += 2 {
+			got[flat[i]] = flat[i+1]
+		}
+		assert.Len(t, got, n)
+		assert.Equal(t, "v17", got["f17"])
+
+		members, _ := scanAll(t, func(c uint64) ([]string, uint64, error) { return db.SScan(ctx, "s", c, "m1*", 0) })
+		d := distinct(members)
+		assert.Len(t, d, 111) // m1, m10..m19, m100..m199
+		for m := range d {
+			assert.Regexp(t, `^m1`, m)
+		}
+
+		// Elements present for the whole iteration are all seen, whatever
+		// happens in between.
+		var cursor uint64
+		seen := map[string]bool{}
+		for step := 0; ; step++ {
+			got, next, err := db.SScan(ctx, "s", cursor, "", 10)
+			require.NoError(t, err)
+			for _, m := range got {
+				seen[m] = true
+			}
+			// Grow the set, forcing rehashes, with members outside m0..m999.
+			var more []any
+			for j := range 50 {
+				more = append(more, fmt.Sprintf("x%d-%d", step, j))
+			}
+			_, err = db.SAdd(ctx, "s", more...)
+			require.NoError(t, err)
+			if next == 0 {
+				break
+			}
+			cursor = next
+		}
+		for i := range n {
+			require.True(t, seen["m"+strconv.Itoa(i)], "m%d missed", i)
+		}
+	})
+}
+
+func TestTypedSets(t *testing.T) {
+	ctx := context.Background()
+	forEach(t, func(t *testing.T, db *kevy.Store) {
+		n, err := db.SAdd(ctx, "s", "a", "b", 3, []string{"c", "a"})
+		require.NoError(t, err)
+		assert.EqualValues(t, 4, n)
+		card, err := db.SCard(ctx, "s")
+		require.NoError(t, err)
+		assert.EqualValues(t, 4, card)
+		ok, err := db.SIsMember(ctx, "s", "3")
+		require.NoError(t, err)
+		assert.True(t, ok)
+		bs, err := db.SMIsMember(ctx, "s", "a", "zz", 3)
+		require.NoError(t, err)
+		assert.Equal(t, []bool{true, false, true}, bs)
+		ms, err := db.SMembers(ctx, "s")
+		require.NoError(t, err)
+		sort.Strings(ms)
+		assert.Equal(t, []string{"3", "a", "b", "c"}, ms)
+		mm, err := db.SMembersMap(ctx, "s")
+		require.NoError(t, err)
+		assert.Equal(t, map[string]struct{}{"3": {}, "a": {}, "b": {}, "c": {}}, mm)
+		n, err = db.SRem(ctx, "s", "a", "zz")
+		require.NoError(t, err)
+		assert.EqualValues(t, 1, n)
+
+		_, err = db.SAdd(ctx, "t", "b", "c", "d")
+		require.NoError(t, err)
+		inter, err := db.SInter(ctx, "s", "t")
+		require.NoError(t, err)
+		assert.ElementsMatch(t, []string{"b", "c"}, inter)
+		union, err := db.SUnion(ctx, "s", "t")
+		require.NoError(t, err)
+		assert.ElementsMatch(t, []string{"3", "b", "c", "d"}, union)
+		diff, err := db.SDiff(ctx, "s", "t")
+		require.NoError(t, err)
+		assert.Equal(t, []string{"3"}, diff)
+		n, err = db.SInterStore(ctx, "i", "s", "t")
+		require.NoError(t, err)
+		assert.EqualValues(t, 2, n)
+		n, err = db.SUnionStore(ctx, "u", "s", "t")
+		require.NoError(t, err)
+		assert.EqualValues(t, 4, n)
+		n, err = db.SDiffStore(ctx, "d", "t", "s")
+		require.NoError(t, err)
+		assert.EqualValues(t, 1, n)
+		n, err = db.SInterCard(ctx, 0, "s", "t")
+		require.NoError(t, err)
+		assert.EqualValues(t, 2, n)
+		n, err = db.SInterCard(ctx, 1, "s", "t")
+		require.NoError(t, err)
+		assert.EqualValues(t, 1, n)
+
+		ok, err = db.SMove(ctx, "s", "t", "3")
+		require.NoError(t, err)
+		assert.True(t, ok)
+		ok, err = db.SMove(ctx, "s", "t", "3")
+		require.NoError(t, err)
+		assert.False(t, ok)
+
+		m, err := db.SRandMember(ctx, "t")
+		require.NoError(t, err)
+		assert.Contains(t, []string{"3", "b", "c", "d"}, m)
+		rs, err := db.SRandMemberN(ctx, "t", 3)
+		require.NoError(t, err)
+		assert.Len(t, distinct(rs), 3)
+		rs, err = db.SRandMemberN(ctx, "t", -9)
+		require.NoError(t, err)
+		assert.Len(t, rs, 9)
+		_, err = db.SRandMember(ctx, "nokey")
+		assert.ErrorIs(t, err, kevy.Nil)
+
+		p, err := db.SPop(ctx, "t")
+		require.NoError(t, err)
+		ps, err := db.SPopN(ctx, "t", 10)
+		require.NoError(t, err)
+		assert.ElementsMatch(t, []string{"3", "b", "c", "d"}, append(ps, p))
+		_, err = db.SPop(ctx, "t")
+		assert.ErrorIs(t, err, kevy.Nil)
+
+		require.NoError(t, db.Set(ctx, "str", "x", 0))
+		_, err = db.SAdd(ctx, "str", "a")
+		assert.ErrorIs(t, err, kevy.ErrWrongType)
+		_, err = db.SInter(ctx, "s", "str")
+		assert.ErrorIs(t, err, kevy.ErrWrongType)
+	})
+}
+
+func TestSetRandomShapes(t *testing.T) {
+	ctx := context.Background()
+	forEach(t, func(t *testing.T, db *kevy.Store) {
+		for _, tc := range []struct {
+			size int
+			enc  string
+			mk   func(i int) string
+		}{
+			{10, "intset", strconv.Itoa},
+			{300, "intset", strconv.Itoa},
+			{1000, "hashtable", strconv.Itoa},
+			{50, "hashtable", func(i int) string { return "m" + strconv.Itoa(i) }},
+			{2000, "hashtable", func(i int) string { return "m" + strconv.Itoa(i) }},
+		} {
+			key := fmt.Sprintf("s%d-%s", tc.size, tc.enc)
+			all := map[string]bool{}
+			var args []any
+			for i := range tc.size {
+				all[tc.mk(i)] = true
+				args = append(args, tc.mk(i))
+			}
+			_, err := db.SAdd(ctx, key, args...)
+			require.NoError(t, err)
+			enc, err := db.ObjectEncoding(ctx, key)
+			require.NoError(t, err)
+			require.Equal(t, tc.enc, enc)
+			for _, count := range []int64{1, 2, int64(tc.size / 3), int64(tc.size/3 + 1), int64(tc.size - 1)} {
+				rs, err := db.SRandMemberN(ctx, key, count)
+				require.NoError(t, err)
+				assert.Len(t, distinct(rs), int(count), "%s count %d", key, count)
+				for _, m := range rs {
+					assert.True(t, all[m])
+				}
+			}
+			// SPOP in both strategies (few popped; few kept) until empty.
+			left := maps(all)
+			for _, count := range []int64{1, int64(tc.size / 10), int64(tc.size) / 2, int64(tc.size)} {
+				ps, err := db.SPopN(ctx, key, count)
+				require.NoError(t, err)
+				for _, m := range ps {
+					require.True(t, left[m], "%s: popped %q twice or never added", key, m)
+					delete(left, m)
+				}
+				c, err := db.SCard(ctx, key)
+				require.NoError(t, err)
+				require.EqualValues(t, len(left), c)
+			}
+			ex, err := db.Exists(ctx, key)
+			require.NoError(t, err)
+			assert.Zero(t, ex)
+		}
+	})
+}
+
+func maps(m map[string]bool) map[string]bool {
+	out := make(map[string]bool, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+// TestSMoveAtomicAcrossShards moves members back and forth between sets on
+// different shards while readers check, with one multi-key command, that
+// every member is in exactly one of them.
+func TestSMoveAtomicAcrossShards(t *testing.T) {
+	ctx := context.Background()
+	forEach(t, func(t *testing.T, db *kevy.Store) {
+		keys := keysOnDistinctShards(t, "smove", 2)
+		a, b := keys[0], keys[1]
+		const members = 20
+		var all []any
+		for i := range members {
+			all = append(all, "m"+strconv.Itoa(i))
+		}
+		_, err := db.SAdd(ctx, a, all...)
+		require.NoError(t, err)
+		var g errgroup.Group
+		for w := range 4 {
+			g.Go(func() error {
+				for i := range 300 {
+					m := "m" + strconv.Itoa((i*7+w)%members)
+					src, dst := a, b
+					if i%2 == 1 {
+						src, dst = b, a
+					}
+					if _, err := db.SMove(ctx, src, dst, m); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+		}
+		for range 2 {
+			g.Go(func() error {
+				for range 300 {
+					u, err := db.SUnion(ctx, a, b)
+					if err != nil {
+						return err
+					}
+					if len(u) != members {
+						return fmt.Errorf("union has %d members, want %d", len(u), members)
+					}
+					n, err := db.SInterCard(ctx, 0, a, b)
+					if err != nil {
+						return err
+					}
+					if n != 0 {
+						return fmt.Errorf("%d members in both sets", n)
+					}
+				}
+				return nil
+			})
+		}
+		require.NoError(t, g.Wait())
+	})
+}
+
+// TestHashSetConcurrency hammers one hash and one set from several
+// goroutines: increments add up, every popped member is popped once.
+func TestHashSetConcurrency(t *testing.T) {
+	ctx := context.Background()
+	forEach(t, func(t *testing.T, db *kevy.Store) {
+		const workers, per = 6, 200
+		var members []any
+		for i := range workers * per {
+			members = append(members, "m"+strconv.Itoa(i))
+		}
+		_, err := db.SAdd(ctx, "pool", members...)
+		require.NoError(t, err)
+		var mu sync.Mutex
+		popped := map[string]int{}
+		var g errgroup.Group
+		for w := range workers {
+			g.Go(func() error {
+				for i := range per {
+					if _, err := db.HIncrBy(ctx, "counters", "n", 1); err != nil {
+						return err
+					}
+					if _, err := db.HIncrBy(ctx, "counters", "w"+strconv.Itoa(w), 2); err != nil {
+						return err
+					}
+					if _, err := db.HGetAll(ctx, "counters"); err != nil {
+						return err
+					}
+					var got []string
+					if i%2 == 0 {
+						m, err := db.SPop(ctx, "pool")
+						if err != nil {
+							return err
+						}
+						got = []string{m}
+					} else {
+						if got, err = db.SPopN(ctx, "pool", 1); err != nil {
+							return err
+						}
+					}
+					if _, err := db.SRandMemberN(ctx, "pool", -3); err != nil {
+						return err
+					}
+					mu.Lock()
+					for _, m := range got {
+						popped[m]++
+					}
+					mu.Unlock()
+				}
+				return nil
+			})
+		}
+		require.NoError(t, g.Wait())
+		v, err := db.HGet(ctx, "counters", "n")
+		require.NoError(t, err)
+		assert.Equal(t, strconv.Itoa(workers*per), v)
+		for w := range workers {
+			v, err := db.HGet(ctx, "counters", "w"+strconv.Itoa(w))
+			require.NoError(t, err)
+			assert.Equal(t, strconv.Itoa(2*per), v)
+		}
+		assert.Len(t, popped, workers*per)
+		for m, c := range popped {
+			require.Equal(t, 1, c, "%s popped %d times", m, c)
+		}
+		n, err := db.Exists(ctx, "pool")
+		require.NoError(t, err)
+		assert.Zero(t, n)
+	})
+}
+
+// TestSetStoreAcrossShards checks the *STORE commands and SINTERCARD when
+// the destination and the sources live on different shards.
+func TestSetStoreAcrossShards(t *testing.T) {
+	ctx := context.Background()
+	forEach(t, func(t *testing.T, db *kevy.Store) {
+		keys := keysOnDistinctShards(t, "st", 4)
+		x, y, z, dst := keys[0], keys[1], keys[2], keys[3]
+		for i := range 700 { // > 512: hash tables
+			_, err := db.SAdd(ctx, x, i)
+			require.NoError(t, err)
+			if i%2 == 0 {
+				_, err = db.SAdd(ctx, y, i)
+				require.NoError(t, err)
+			}
+			if i%3 == 0 {
+				_, err = db.SAdd(ctx, z, i)
+				require.NoError(t, err)
+			}
+		}
+		n, err := db.SInterStore(ctx, dst, x, y, z)
+		require.NoError(t, err)
+		assert.EqualValues(t, 117, n) // multiples of 6 below 700
+		enc, err := db.ObjectEncoding(ctx, dst)
+		require.NoError(t, err)
+		assert.Equal(t, "intset", enc)
+		c, err := db.SInterCard(ctx, 50, x, y, z)
+		require.NoError(t, err)
+		assert.EqualValues(t, 50, c)
+		n, err = db.SDiffStore(ctx, dst, x, y, z)
+		require.NoError(t, err)
+		assert.EqualValues(t, 700-350-117, n)
+		n, err = db.SUnionStore(ctx, dst, y, z)
+		require.NoError(t, err)
+		assert.EqualValues(t, 350+234-117, n)
+		enc, err = db.ObjectEncoding(ctx, dst)
+		require.NoError(t, err)
+		assert.Equal(t, "intset", enc)
+		ms, err := db.SMembers(ctx, dst)
+		require.NoError(t, err)
+		assert.True(t, slices.IsSortedFunc(ms, func(a, b string) int {
+			ai, _ := strconv.Atoi(a)
+			bi, _ := strconv.Atoi(b)
+			return ai - bi
+		}), "an intset lists its members in ascending order")
+	})
+}
