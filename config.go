@@ -6,6 +6,7 @@ import (
 	"runtime"
 
 	"github.com/kevydb/kevy/aof"
+	"github.com/kevydb/kevy/shard"
 )
 
 // Engine selects how a Store runs commands.
@@ -63,6 +64,16 @@ type Config struct {
 	// Logger receives warnings (a truncated AOF tail, a failed fsync).
 	// Nil discards them.
 	Logger *slog.Logger
+
+	// PubSubBuffer is the number of messages a subscription may have
+	// waiting before it is cut off with ErrSlowSubscriber, Redis's
+	// client-output-buffer-limit for pub/sub. Zero means 1024.
+	PubSubBuffer int
+
+	// NotifyKeyspaceEvents enables keyspace notifications with Redis's
+	// notify-keyspace-events letters (K E g $ l s h z x e t m n A), for
+	// example "KEA". "" (the zero value) disables them, as in Redis.
+	NotifyKeyspaceEvents string
 }
 
 // FsyncPolicy says when appended writes reach stable storage. It mirrors
@@ -97,6 +108,11 @@ func (c Config) Validate() error {
 		return fmt.Errorf("kevy: Config.Engine = %d: unknown engine", int(c.Engine))
 	case c.Fsync > FsyncNo:
 		return fmt.Errorf("kevy: Config.Fsync = %d: unknown policy", int(c.Fsync))
+	case c.PubSubBuffer < 0:
+		return fmt.Errorf("kevy: Config.PubSubBuffer = %d: want 0 (1024) or more", c.PubSubBuffer)
+	}
+	if _, ok := shard.ParseNotifyClasses(c.NotifyKeyspaceEvents); !ok {
+		return fmt.Errorf("kevy: Config.NotifyKeyspaceEvents = %q: unknown class letter", c.NotifyKeyspaceEvents)
 	}
 	return nil
 }

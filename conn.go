@@ -23,6 +23,7 @@ type Conn struct {
 	client shard.Client
 	closed bool
 	tx     txState
+	sub    *connSub // subscriber mode; nil when not subscribed
 }
 
 // Conn returns a new connection on database 0.
@@ -44,6 +45,7 @@ func (c *Conn) Close() error {
 	if !c.s.closed.Load() {
 		c.discard(context.Background())
 	}
+	c.leaveSubscribed()
 	return nil
 }
 
@@ -57,6 +59,18 @@ func (c *Conn) run(ctx context.Context, cmd *shard.Command, args []string) (resp
 	}
 	if c.tx.active && !immediateInMulti(cmd) {
 		return c.queue(cmd, args), nil
+	}
+	if c.subscribed() {
+		if !subscribedAllows(cmd) {
+			return resp.Err("ERR Can't execute '" + cmd.FullName +
+				"': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context"), nil
+		}
+		if cmd.FullName == "ping" {
+			if len(args) > 2 {
+				return shard.ArityError("ping"), nil
+			}
+			return pingSubscribed(args), nil
+		}
 	}
 	if cmd.Route == shard.RouteConn {
 		return c.connCommand(ctx, cmd, args)
@@ -76,6 +90,9 @@ func (x cmdable) run(ctx context.Context, cmd *shard.Command, args []string) (re
 		return x.c.run(ctx, cmd, args)
 	}
 	if cmd.Route == shard.RouteConn {
+		if cmd.Flags&shard.FlagPubSub != 0 && cmd.FullName != "publish" && cmd.Parent == nil {
+			return resp.Err("ERR " + cmd.FullName + " needs a connection: use Store.Conn or Store.Subscribe"), nil
+		}
 		c := Conn{s: x.s}
 		return c.connCommand(ctx, cmd, args)
 	}

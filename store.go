@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/kevydb/kevy/aof"
+	"github.com/kevydb/kevy/bus"
 	"github.com/kevydb/kevy/locked"
 	"github.com/kevydb/kevy/resp"
 	"github.com/kevydb/kevy/shard"
@@ -31,6 +32,7 @@ type Store struct {
 	started  time.Time
 	persist  *persistence // nil for an in-memory store
 	router   shard.Router
+	bus      *bus.Bus
 
 	closed    atomic.Bool
 	closeOnce sync.Once
@@ -48,6 +50,15 @@ func Open(cfg Config) (*Store, error) {
 	s := &Store{cfg: cfg, events: &shard.Events{}, settings: shard.NewSettings(), started: time.Now()}
 	s.cmdable = cmdable{s: s}
 	s.router = shard.NewRouter(cfg.Shards)
+	s.bus = bus.New(bus.Config{})
+	b := s.bus
+	s.events.Publish = func(channel, message string) {
+		if b.Active() {
+			_ = b.PublishBatch([]bus.Publication{{Channel: channel, Payload: message}})
+		}
+	}
+	classes, _ := shard.ParseNotifyClasses(cfg.NotifyKeyspaceEvents)
+	s.events.SetClasses(notifyEffective(classes))
 	kss := make([]*shard.Keyspace, cfg.Shards)
 	for i := range kss {
 		kss[i] = shard.New(shard.Options{ID: i, Databases: cfg.Databases, Events: s.events,
@@ -57,6 +68,7 @@ func Open(cfg Config) (*Store, error) {
 	if cfg.Dir != "" {
 		p, err := openPersistence(cfg, kss)
 		if err != nil {
+			s.bus.Close()
 			return nil, err
 		}
 		s.persist = p
@@ -83,6 +95,9 @@ func (s *Store) Close() error {
 			s.closeErr = s.actor.close()
 		} else {
 			s.closeErr = s.locked.Close()
+		}
+		if err := s.bus.Close(); err != nil && s.closeErr == nil {
+			s.closeErr = err
 		}
 		if s.persist != nil {
 			// The engines closed the logs; this releases the directory.
@@ -234,3 +249,12 @@ func (l lockedBlocker) retry(ctx context.Context, w *shard.Waiter) (resp.Reply, 
 }
 func (l lockedBlocker) unregister(w *shard.Waiter) { l.e.Unregister(w) }
 func (l lockedBlocker) stopped() <-chan struct{}   { return l.e.Stopped() }
+
+// notifyEffective applies Redis's rule that notifications are off unless
+// K or E is among the classes.
+func notifyEffective(c shard.NotifyClass) shard.NotifyClass {
+	if c&(shard.NotifyKeyspace|shard.NotifyKeyevent) == 0 {
+		return 0
+	}
+	return c
+}

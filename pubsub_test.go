@@ -1,0 +1,191 @@
+package kevy_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/kevydb/kevy"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestPubSubBasics(t *testing.T) {
+	ctx := context.Background()
+	forEach(t, func(t *testing.T, db *kevy.Store) {
+		ps := db.Subscribe(ctx, "news", "sport")
+		defer ps.Close()
+		v, err := ps.Receive(ctx)
+		require.NoError(t, err)
+		assert.Equal(t, &kevy.Subscription{Kind: "subscribe", Channel: "news", Count: 1}, v)
+		v, _ = ps.Receive(ctx)
+		assert.Equal(t, &kevy.Subscription{Kind: "subscribe", Channel: "sport", Count: 2}, v)
+		require.NoError(t, ps.PSubscribe(ctx, "n*"))
+		v, _ = ps.Receive(ctx)
+		assert.Equal(t, &kevy.Subscription{Kind: "psubscribe", Channel: "n*", Count: 3}, v)
+
+		n, err := db.Publish(ctx, "news", "hello")
+		require.NoError(t, err)
+		assert.Equal(t, int64(2), n, "channel and pattern both count")
+		m, err := ps.ReceiveMessage(ctx)
+		require.NoError(t, err)
+		assert.Equal(t, &kevy.Message{Channel: "news", Payload: "hello"}, m)
+		m, _ = ps.ReceiveMessage(ctx)
+		assert.Equal(t, &kevy.Message{Channel: "news", Pattern: "n*", Payload: "hello"}, m)
+
+		chs, _ := db.PubSubChannels(ctx, "")
+		assert.ElementsMatch(t, []string{"news", "sport"}, chs)
+		num, _ := db.PubSubNumSub(ctx, "news", "none")
+		assert.Equal(t, map[string]int64{"news": 1, "none": 0}, num)
+		pat, _ := db.PubSubNumPat(ctx)
+		assert.Equal(t, int64(1), pat)
+
+		require.NoError(t, ps.Close())
+		n, _ = db.Publish(ctx, "news", "gone")
+		assert.Zero(t, n)
+	})
+}
+
+func TestPubSubChannelOrderPerPublisher(t *testing.T) {
+	ctx := context.Background()
+	forEach(t, func(t *testing.T, db *kevy.Store) {
+		ps := db.Subscribe(ctx, "c")
+		defer ps.Close()
+		_, err := ps.Receive(ctx) // confirmation
+		require.NoError(t, err)
+		ch := ps.Channel()
+		const pubs, per = 4, 200
+		var wg sync.WaitGroup
+		for p := 0; p < pubs; p++ {
+			wg.Go(func() {
+				for i := 0; i < per; i++ {
+					db.Publish(ctx, "c", fmt.Sprintf("%d:%d", p, i))
+				}
+			})
+		}
+		last := make([]int, pubs)
+		for i := range last {
+			last[i] = -1
+		}
+		for got := 0; got < pubs*per; got++ {
+			select {
+			case m := <-ch:
+				var p, i int
+				_, err := fmt.Sscanf(m.Payload, "%d:%d", &p, &i)
+				require.NoError(t, err)
+				require.Equal(t, last[p]+1, i, "publisher %d out of order", p)
+				last[p] = i
+			case <-time.After(10 * time.Second):
+				t.Fatal("timed out")
+			}
+		}
+		wg.Wait()
+	})
+}
+
+func TestPubSubSlowSubscriberCutOff(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t, kevy.Config{PubSubBuffer: 8})
+	slow := db.Subscribe(ctx, "c")
+	defer slow.Close()
+	fast := db.Subscribe(ctx, "c")
+	defer fast.Close()
+	done := make(chan int)
+	go func() {
+		n := 0
+		for range fast.Channel() {
+			if n++; n == 100 {
+				break
+			}
+		}
+		done <- n
+	}()
+	for i := 0; i < 100; i++ {
+		_, err := db.Publish(ctx, "c", strconv.Itoa(i))
+		require.NoError(t, err, "PUBLISH never blocks or fails because of a slow reader")
+	}
+	assert.Equal(t, 100, <-done)
+	for {
+		_, err := slow.Receive(ctx)
+		if err != nil {
+			assert.True(t, errors.Is(err, kevy.ErrSlowSubscriber), "got %v", err)
+			break
+		}
+	}
+	assert.ErrorIs(t, slow.Err(), kevy.ErrSlowSubscriber)
+}
+
+func TestConnSubscriberMode(t *testing.T) {
+	ctx := context.Background()
+	forEach(t, func(t *testing.T, db *kevy.Store) {
+		c := db.Conn()
+		defer c.Close()
+		assert.Equal(t, `["subscribe" "a" :1]`, show(c.Exec(ctx, "SUBSCRIBE", "a", "b")))
+		r, err := c.Receive(ctx)
+		require.NoError(t, err)
+		assert.Equal(t, `["subscribe" "b" :2]`, show(r))
+		assert.Equal(t, "-ERR Can't execute 'get': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context",
+			show(c.Exec(ctx, "GET", "x")))
+		assert.Equal(t, `["pong" ""]`, show(c.Exec(ctx, "PING")))
+		n, _ := db.Publish(ctx, "b", "hi")
+		assert.Equal(t, int64(1), n)
+		r, err = c.Receive(ctx)
+		require.NoError(t, err)
+		assert.Equal(t, `["message" "b" "hi"]`, show(r))
+		assert.Equal(t, `["unsubscribe" "a" :1]`, show(c.Exec(ctx, "UNSUBSCRIBE")))
+		r, _ = c.Receive(ctx)
+		assert.Equal(t, `["unsubscribe" "b" :0]`, show(r))
+		assert.Equal(t, "+PONG", show(c.Exec(ctx, "PING")), "back to normal mode")
+		assert.Equal(t, `["unsubscribe" (nil) :0]`, show(c.Exec(ctx, "UNSUBSCRIBE")))
+	})
+}
+
+func TestKeyspaceNotifications(t *testing.T) {
+	ctx := context.Background()
+	for _, v := range variants {
+		t.Run(v.name, func(t *testing.T) {
+			cfg := v.cfg
+			cfg.NotifyKeyspaceEvents = "KEA"
+			db := mustOpen(t, cfg)
+			ps := db.PSubscribe(ctx, "__key*__:*")
+			defer ps.Close()
+			_, err := ps.Receive(ctx)
+			require.NoError(t, err)
+			require.NoError(t, db.Set(ctx, "k", "v", 0))
+			_, err = db.Del(ctx, "k")
+			require.NoError(t, err)
+			want := []kevy.Message{
+				{Pattern: "__key*__:*", Channel: "__keyspace@0__:k", Payload: "set"},
+				{Pattern: "__key*__:*", Channel: "__keyevent@0__:set", Payload: "k"},
+				{Pattern: "__key*__:*", Channel: "__keyspace@0__:k", Payload: "del"},
+				{Pattern: "__key*__:*", Channel: "__keyevent@0__:del", Payload: "k"},
+			}
+			for _, w := range want {
+				rctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+				m, err := ps.ReceiveMessage(rctx)
+				cancel()
+				require.NoError(t, err)
+				assert.Equal(t, w, *m)
+			}
+		})
+	}
+}
+
+func TestKeyspaceNotificationExpired(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t, kevy.Config{NotifyKeyspaceEvents: "Ex", Shards: 2})
+	ps := db.Subscribe(ctx, "__keyevent@0__:expired")
+	defer ps.Close()
+	_, err := ps.Receive(ctx)
+	require.NoError(t, err)
+	require.NoError(t, db.Set(ctx, "gone", "v", 50*time.Millisecond))
+	rctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	m, err := ps.ReceiveMessage(rctx) // the reaper expires it: nobody reads the key
+	require.NoError(t, err)
+	assert.Equal(t, "gone", m.Payload)
+}
