@@ -189,6 +189,7 @@ func (s *shardActor) complete(reqs []*request) {
 func (s *shardActor) Tick() {
 	now := time.Now().UnixMilli()
 	s.ks.ActiveExpire(now, reapBudget)
+	s.ks.Idle()
 	if err := commitEffects(s.ks, s.log); err != nil {
 		s.eng.logger.Error("kevy: AOF write failed during expiry", "shard", s.id, "err", err)
 	}

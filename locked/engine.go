@@ -124,6 +124,7 @@ func New(o Options) *Engine {
 			s.mu.Lock()
 			if !s.closed {
 				s.ks.ActiveExpire(now, reapBudget)
+				s.ks.Idle()
 				if err := s.commit(); err != nil {
 					e.logger.Error("kevy: AOF write failed during expiry", "err", err)
 				}

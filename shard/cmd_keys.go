@@ -375,7 +375,11 @@ func cmdKeys(c *Ctx) resp.Reply {
 	db := ks.DB(c.DB)
 	now := c.Now()
 	var expired []*Entry
-	db.Range(func(e *Entry) bool {
+	rangeFn := db.Range
+	if c.ReadOnly {
+		rangeFn = db.RangeShared
+	}
+	rangeFn(func(e *Entry) bool {
 		if all || m.Match(e.Key) {
 			if e.ExpireAt != 0 && e.ExpireAt <= now {
 				expired = append(expired, e)
@@ -431,7 +435,7 @@ func cmdRandomKeyPart(c *Ctx) resp.Reply {
 	db := ks.DB(c.DB)
 	now := c.Now()
 	for tries := 0; ; tries++ {
-		e := db.randomEntry(ks.rng)
+		e := db.randomEntry(ks.rng, c.ReadOnly)
 		if e == nil {
 			return resp.ArrayReply([]resp.Reply{resp.Zero, resp.NilReply})
 		}
@@ -571,7 +575,11 @@ func cmdScan(c *Ctx) resp.Reply {
 	var keys []*Entry
 	maxIter := opts.Count * 10
 	for {
-		pos = db.scan(pos, func(e *Entry) { keys = append(keys, e) })
+		if c.ReadOnly {
+			pos = db.scanShared(pos, func(e *Entry) { keys = append(keys, e) })
+		} else {
+			pos = db.scan(pos, func(e *Entry) { keys = append(keys, e) })
+		}
 		maxIter--
 		if pos == 0 || maxIter <= 0 || len(keys) >= opts.Count {
 			break

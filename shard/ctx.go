@@ -146,7 +146,12 @@ func (c *Ctx) WriteIn(db int, key string) *Entry { return c.lookup(c.KS(key), db
 func (c *Ctx) Exists(key string) bool { return c.lookup(c.KS(key), c.DB, key) != nil }
 
 func (c *Ctx) lookup(ks *Keyspace, db int, key string) *Entry {
-	e := ks.dbs[db].Find(key)
+	var e *Entry
+	if c.ReadOnly {
+		e = ks.dbs[db].FindShared(key)
+	} else {
+		e = ks.dbs[db].Find(key)
+	}
 	if e == nil {
 		return nil
 	}
@@ -155,6 +160,9 @@ func (c *Ctx) lookup(ks *Keyspace, db int, key string) *Entry {
 			ks.expireEntry(db, e)
 		}
 		return nil
+	}
+	if ks.snap != nil && !c.ReadOnly && (c.Cmd == nil || c.Cmd.Flags&FlagReadOnly == 0) {
+		ks.snap.preserve(db, e) // a write may follow: see snapshot.go
 	}
 	ks.touch(e)
 	return e
@@ -168,6 +176,7 @@ func (c *Ctx) Add(key string, t Type) *Entry { return c.AddIn(c.DB, key, t) }
 func (c *Ctx) AddIn(db int, key string, t Type) *Entry {
 	ks := c.KS(key)
 	e := ks.dbs[db].add(key, t)
+	e.Epoch = ks.epoch // new during a snapshot: not part of it
 	ks.initAccess(e)
 	ks.signalReady(db, key)
 	ks.Notify(db, NotifyNew, "new", key)
@@ -182,6 +191,7 @@ func (c *Ctx) SetString(key, val string, keepTTL bool) *Entry {
 	e := c.lookup(ks, c.DB, key)
 	if e == nil {
 		e = db.add(key, TypeString)
+		e.Epoch = ks.epoch // new during a snapshot: not part of it
 		ks.initAccess(e)
 		ks.signalReady(c.DB, key)
 		ks.Notify(c.DB, NotifyNew, "new", key)
@@ -203,18 +213,25 @@ func (c *Ctx) Delete(key string) bool { return c.DeleteIn(c.DB, key) }
 
 // DeleteIn is Delete in database db.
 func (c *Ctx) DeleteIn(db int, key string) bool {
-	return c.KS(key).dbs[db].remove(key) != nil
+	ks := c.KS(key)
+	e := ks.dbs[db].remove(key)
+	if e != nil && ks.snap != nil {
+		ks.snap.preserve(db, e)
+	}
+	return e != nil
 }
 
 // SetExpire sets the absolute expiry (unix ms) of key's entry e; at == 0
 // removes it.
-func (c *Ctx) SetExpire(key string, e *Entry, at int64) {
-	c.KS(key).dbs[c.DB].setExpire(e, at)
-}
+func (c *Ctx) SetExpire(key string, e *Entry, at int64) { c.SetExpireIn(c.DB, key, e, at) }
 
 // SetExpireIn is SetExpire in database db.
 func (c *Ctx) SetExpireIn(db int, key string, e *Entry, at int64) {
-	c.KS(key).dbs[db].setExpire(e, at)
+	ks := c.KS(key)
+	if ks.snap != nil {
+		ks.snap.preserve(db, e)
+	}
+	ks.dbs[db].setExpire(e, at)
 }
 
 // Propagate records an effect on key (argv names the whole command) in

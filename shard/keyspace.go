@@ -44,6 +44,9 @@ type Keyspace struct {
 	eff      effects
 	watched  map[watchKey]*watchState // keys under WATCH; see watch.go
 	blk      blocking                 // blocked callers; see block.go
+	snap     *Snapshot                // the snapshot in progress, or nil; see snapshot.go
+	epoch    uint32                   // the current snapshot epoch; see snapshot.go
+	dirty    int64                    // changes recorded since creation; see snapshot.go
 
 	// Stats are the keyspace's counters.
 	Stats Stats
@@ -101,6 +104,9 @@ func (ks *Keyspace) Keys() int {
 // expireEntry deletes an expired entry the way Redis does: the deletion is
 // logged as DEL, counted, and notified as "expired".
 func (ks *Keyspace) expireEntry(db int, e *Entry) {
+	if ks.snap != nil {
+		ks.snap.preserve(db, e)
+	}
 	ks.dbs[db].remove(e.Key)
 	ks.Stats.Expired.Add(1)
 	ks.expiredWatched(db, e.Key)
@@ -155,9 +161,20 @@ func (ks *Keyspace) ActiveExpire(now int64, budget time.Duration) int {
 	return total
 }
 
+// Idle does background housekeeping between requests: a bounded step of
+// the incremental rehashing of each database's table.
+func (ks *Keyspace) Idle() {
+	for i := range ks.dbs {
+		ks.dbs[i].rehashStep(100)
+	}
+}
+
 // FlushAll removes every key of every database, logging FLUSHALL.
 func (ks *Keyspace) FlushAll() {
 	ks.modifiedDB(-1, -1)
+	if ks.snap != nil {
+		ks.snap.detachAll()
+	}
 	for i := range ks.dbs {
 		ks.dbs[i].flush()
 	}
@@ -167,6 +184,9 @@ func (ks *Keyspace) FlushAll() {
 // FlushDB removes every key of database db, logging FLUSHDB.
 func (ks *Keyspace) FlushDB(db int) {
 	ks.modifiedDB(db, -1)
+	if ks.snap != nil {
+		ks.snap.detach(db)
+	}
 	ks.dbs[db].flush()
 	ks.Propagate(db, "FLUSHDB")
 }
@@ -175,6 +195,9 @@ func (ks *Keyspace) FlushDB(db int) {
 func (ks *Keyspace) SwapDB(a, b int) {
 	ks.modifiedDB(a, b)
 	ks.modifiedDB(b, a)
+	if ks.snap != nil {
+		ks.snap.swap(a, b)
+	}
 	ks.dbs[a], ks.dbs[b] = ks.dbs[b], ks.dbs[a]
 	ks.signalAllReady(a)
 	ks.signalAllReady(b)
