@@ -1,0 +1,180 @@
+package dict
+
+import (
+	"fmt"
+	"math"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// chiSquare returns Pearson's statistic for counts against a uniform
+// expectation.
+func chiSquare(counts map[string]int, keys, draws int) float64 {
+	exp := float64(draws) / float64(keys)
+	sum := 0.0
+	for _, c := range counts {
+		d := float64(c) - exp
+		sum += d * d / exp
+	}
+	// Keys never drawn contribute exp each.
+	sum += float64(keys-len(counts)) * exp
+	return sum
+}
+
+func TestRandomUniform(t *testing.T) {
+	cases := []struct {
+		name string
+		keys int
+		// prepare leaves d holding keys "0".."keys-1" and paused, so
+		// that Random does no rehash work and the layout stays as set up.
+		prepare func(d *Dict[int], keys int)
+	}{
+		{"full", 1024, func(d *Dict[int], keys int) {
+			fill(d, "", keys)
+			for d.RehashStep(1 << 20) {
+			}
+			d.pause++
+		}},
+		{"sparse", 120, func(d *Dict[int], keys int) {
+			// 120 keys in 2048 buckets: a shrink is held off by the pause.
+			fill(d, "", keys)
+			fill(d, "x", 1500)
+			for d.RehashStep(1 << 20) {
+			}
+			d.pause++
+			for i := range 1500 {
+				d.Delete(fmt.Sprint("x", i))
+			}
+		}},
+		{"rehashing", 1025, func(d *Dict[int], keys int) {
+			fill(d, "", keys)
+			d.RehashStep(200)
+			d.pause++
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			d := New[int](0)
+			tc.prepare(d, tc.keys)
+			require.Equal(t, tc.keys, d.Len())
+			draws := tc.keys * 200
+			counts := map[string]int{}
+			for range draws {
+				k, _, ok := d.Random()
+				if !ok {
+					require.FailNow(t, "Random found nothing")
+				}
+				counts[k]++
+			}
+			d.pause--
+			for k, c := range counts {
+				p := d.Get(k)
+				require.NotNil(t, p, "Random returned missing key %q", k)
+				require.Equal(t, k, fmt.Sprint(*p))
+				require.Positive(t, c)
+			}
+			chi := chiSquare(counts, tc.keys, draws)
+			df := float64(tc.keys - 1)
+			// The statistic's mean is df and its deviation sqrt(2 df);
+			// allow ten deviations for the small designed-in bias.
+			assert.Less(t, chi, df+10*math.Sqrt(2*df), "chi-square %.0f with %d keys", chi, tc.keys)
+			assert.Len(t, counts, tc.keys, "every key drawn at least once")
+		})
+	}
+}
+
+// fill inserts keys prefix+"0" .. prefix+"n-1" with values 0..n-1.
+func fill(d *Dict[int], prefix string, n int) {
+	for i := range n {
+		d.Set(fmt.Sprint(prefix, i), i)
+	}
+}
+
+func TestRandomLiveOnly(t *testing.T) {
+	d := New[int](0)
+	live := map[string]bool{}
+	for i := range 2000 {
+		k := fmt.Sprint(i)
+		d.Set(k, i)
+		live[k] = true
+	}
+	for i := 0; i < 2000; i += 3 {
+		k := fmt.Sprint(i)
+		d.Delete(k)
+		delete(live, k)
+	}
+	for range 5000 {
+		k, _, ok := d.Random()
+		require.True(t, ok)
+		require.True(t, live[k], "Random returned deleted key %q", k)
+	}
+	d.Clear()
+	d.Set("only", 1)
+	k, v, ok := d.Random()
+	assert.True(t, ok)
+	assert.Equal(t, "only", k)
+	assert.Equal(t, 1, *v)
+}
+
+func TestSample(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		keys, n  int
+		rehashed bool
+	}{
+		{"few", 3, 10, true},
+		{"many", 5000, 16, true},
+		{"all", 300, 300, true},
+		{"rehashing", 1025, 64, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := New[int](0)
+			for i := range tc.keys {
+				d.Set(fmt.Sprint(i), i)
+			}
+			if tc.rehashed {
+				for d.RehashStep(1 << 20) {
+				}
+			}
+			for range 200 {
+				seen := map[string]bool{}
+				got := d.Sample(tc.n, func(k string, v *int) bool {
+					require.Equal(t, k, fmt.Sprint(*v))
+					require.False(t, seen[k], "Sample returned %q twice", k)
+					seen[k] = true
+					return true
+				})
+				require.Equal(t, min(tc.n, tc.keys), got)
+				require.Len(t, seen, got)
+			}
+			// Stopping early.
+			calls := 0
+			got := d.Sample(tc.n, func(string, *int) bool { calls++; return false })
+			assert.Equal(t, 1, got)
+			assert.Equal(t, 1, calls)
+			checkInvariants(t, d)
+		})
+	}
+}
+
+func TestSampleUniform(t *testing.T) {
+	// Small samples draw buckets independently: every key is included
+	// about equally often. 512 keys in 512 buckets; samples of 5.
+	const keys, n, calls = 512, 5, 512 * 40
+	d := New[int](0)
+	fill(d, "", keys)
+	counts := map[string]int{}
+	for range calls {
+		d.Sample(n, func(k string, _ *int) bool { counts[k]++; return true })
+	}
+	// Keys of one chain are included together, so the counts are not
+	// independent and a chi-square test does not apply; check instead
+	// that no key is far from the mean of 200 (about 14 per deviation).
+	assert.Len(t, counts, keys)
+	want := float64(calls*n) / keys
+	for k, c := range counts {
+		assert.InDelta(t, want, float64(c), want/2, "key %q included %d times", k, c)
+	}
+}
