@@ -25,12 +25,8 @@ const (
 	maxBatch    = 128
 )
 
-// Reaper cadence: Redis's default hz is 10, and its active expiry may use
-// up to 25% of a tick.
-const (
-	reapInterval = 100 * time.Millisecond
-	reapBudget   = 25 * time.Millisecond
-)
+// Reaper cadence: shard.Runtime's hz (Redis's default 10, CONFIG SET hz),
+// with active expiry using up to 25% of a tick.
 
 type reqKind uint8
 
@@ -89,6 +85,7 @@ type shardActor struct {
 	ctx shard.Ctx // reused for every command the loop runs
 	n   int       // number of shards
 	eng *actorEngine
+	load loadMeter // time spent working, for Stats; see engine_stats.go
 
 	closeErr error // from closing the log; read after the actor stopped
 }
@@ -96,6 +93,7 @@ type shardActor struct {
 // Handle runs a drained batch: each request in order; before a hold, and
 // at the end, the effects are committed and the requests completed.
 func (s *shardActor) Handle(batch []*request) {
+	defer s.load.since(time.Now())
 	start := 0
 	for i, r := range batch {
 		switch r.kind {
@@ -109,7 +107,7 @@ func (s *shardActor) Handle(batch []*request) {
 			c := &s.ctx
 			c.Bind(s.ks, s.n)
 			c.DB, c.Cmd, c.Args, c.Client = r.db, r.cmd, r.args, r.cl
-			r.reply = r.cmd.Run(c)
+			r.reply = c.Run()
 			if b := c.Blocked(); b != nil {
 				w := shard.NewWaiter(r.db, r.cmd, r.args, r.cl, *b, true)
 				s.ks.AddWaiter(w, b.Keys)
@@ -148,7 +146,7 @@ func (s *shardActor) runItems(r *request) {
 		c.Bind(s.ks, s.n)
 		c.DB, c.Cmd, c.Args, c.Client = r.db, it.cmd, it.args, r.cl
 		c.NoBlock = true
-		it.reply = it.cmd.Run(c)
+		it.reply = c.Run()
 		c.NoBlock = false
 		c.Blocked()
 	}
@@ -187,8 +185,11 @@ func (s *shardActor) complete(reqs []*request) {
 
 // Tick runs active expiry and logs its deletions.
 func (s *shardActor) Tick() {
-	now := time.Now().UnixMilli()
-	s.ks.ActiveExpire(now, reapBudget)
+	start := time.Now()
+	defer s.load.tick(start)
+	now := start.UnixMilli()
+	s.ks.ActiveExpire(now, s.ks.Runtime().ExpireBudget())
+	s.ks.MemoryTick()
 	s.ks.Idle()
 	if err := commitEffects(s.ks, s.log); err != nil {
 		s.eng.logger.Error("kevy: AOF write failed during expiry", "shard", s.id, "err", err)
@@ -272,13 +273,13 @@ func newActorEngine(cfg Config, kss []*shard.Keyspace, logs []*aof.Log, settings
 	for _, s := range e.shards {
 		e.wg.Go(func() { s.act.Run(s) })
 	}
-	e.sup.Every(reapInterval, func() {
+	e.sup.EveryFunc(kss[0].Runtime().TickInterval, func() {
 		settings.Tick(time.Now().UnixMilli())
 		for _, s := range e.shards {
 			s.act.Tick()
 		}
 	})
-	if logs != nil && cfg.Fsync == FsyncEverySec {
+	if logs != nil { // every policy: appendfsync may change at run time
 		e.sup.Every(time.Second, func() { syncLogs(logs, cfg.Logger) })
 	}
 	return e
@@ -350,7 +351,7 @@ func (e *actorEngine) call(ctx context.Context, i int, r *request) (resp.Reply, 
 		e.put(r)
 		return resp.Reply{}, nil, engineError(err)
 	}
-	if err := r.Wait(ctx, s.act.Done()); err != nil {
+	if err := r.Wait(ctx); err != nil {
 		// r may still be completed: never reuse it. If it blocked, its
 		// waiter is abandoned below, by the shard seeing it claimed.
 		go e.abandonLater(r)
@@ -428,7 +429,7 @@ func (e *actorEngine) coordinateRun(ctx context.Context, ids []int, db int, cmd 
 	c.BindGroup(e.router, group)
 	c.DB, c.Cmd, c.Args, c.Client = db, cmd, args, cl
 	c.Retry = retry != nil
-	rep = cmd.Run(c)
+	rep = c.Run()
 	if b := c.Blocked(); b != nil {
 		if retry != nil {
 			still = true
@@ -500,7 +501,7 @@ func (e *actorEngine) fanout(ctx context.Context, r *request) (resp.Reply, error
 			e.put(q) // never sent
 			continue
 		}
-		if err := q.Wait(ctx, e.shards[i].act.Done()); err != nil {
+		if err := q.Wait(ctx); err != nil {
 			if firstErr == nil {
 				firstErr = engineError(err)
 			}
@@ -554,11 +555,11 @@ func (e *actorEngine) onSome(ctx context.Context, ids []int, fn func(i int, ks *
 		}
 		reqs[i] = q
 	}
-	for i, q := range reqs {
+	for _, q := range reqs {
 		if q == nil {
 			continue
 		}
-		if err := q.Wait(ctx, e.shards[i].act.Done()); err != nil {
+		if err := q.Wait(ctx); err != nil {
 			if firstErr == nil {
 				firstErr = engineError(err)
 			}
@@ -618,7 +619,7 @@ func (e *actorEngine) execBatch(ctx context.Context, db int, cl *shard.Client, i
 		if r == nil {
 			continue
 		}
-		if err := r.Wait(ctx, e.shards[sh].act.Done()); err != nil {
+		if err := r.Wait(ctx); err != nil {
 			if firstErr == nil {
 				firstErr = engineError(err)
 			}

@@ -22,38 +22,26 @@ func (c *Call) Done() <-chan struct{} { return c.done }
 // after the reply was written into the request.
 func (c *Call) Complete() { c.done <- struct{}{} }
 
-// Wait waits for Complete. It returns ctx.Err() if ctx ends first, and
-// ErrClosed if the actor stops first without completing the call (a
-// completion that raced with the stop is still preferred).
-func (c *Call) Wait(ctx context.Context, actorDone <-chan struct{}) error {
-	if d := ctx.Done(); d != nil {
+// Wait waits for Complete. It returns ctx.Err() if ctx ends first (a
+// completion that raced with it is still taken). An accepted message is
+// always completed, even when the actor stops (it is rejected), so Wait
+// needs no watch on the actor: with a context that cannot end it is a
+// plain channel receive, the cheapest wait there is.
+func (c *Call) Wait(ctx context.Context) error {
+	d := ctx.Done()
+	if d == nil {
+		<-c.done
+		return nil
+	}
+	select {
+	case <-c.done:
+		return nil
+	case <-d:
 		select {
 		case <-c.done:
 			return nil
-		case <-d:
-			select {
-			case <-c.done:
-				return nil
-			default:
-				return ctx.Err()
-			}
-		case <-actorDone:
-			return c.late()
+		default:
+			return ctx.Err()
 		}
-	}
-	select {
-	case <-c.done:
-		return nil
-	case <-actorDone:
-		return c.late()
-	}
-}
-
-func (c *Call) late() error {
-	select {
-	case <-c.done:
-		return nil
-	default:
-		return ErrClosed
 	}
 }

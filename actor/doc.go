@@ -43,6 +43,20 @@
 // send to a capacity-1 channel: a tick that finds one pending is dropped and
 // counted, never queued behind. [Actor.Stop] closes the actor's quit channel
 // (the mailbox itself is never closed, so a late sender can never panic);
-// the loop then rejects every queued message with [ErrClosed], runs its
-// handler's Stop, and closes its done channel.
+// the loop then rejects every queued message, seals the mailbox (fills it
+// with zero values, so that no later send can be accepted: such a sender
+// sees the actor done and gets [ErrClosed]), runs its handler's Stop, and
+// closes its done channel. Because every accepted message is completed,
+// a caller with a context that cannot be cancelled waits with a plain
+// channel receive — no select on the hot path.
+//
+// # The cost of a hop
+//
+// On the machines kevy is measured on, a request/reply through channels
+// costs about 0.25–0.45 µs whichever way it is built. Three things measured
+// worth keeping: draining the mailbox into a batch per wake-up; yielding
+// (runtime.Gosched) after each batch, so that woken callers run at once and
+// their next request finds the actor runnable instead of parked; and plain
+// channel operations instead of select where correctness allows (a blocking
+// select costs 20–50 ns more than a plain send or receive).
 package actor
