@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime"
+	"time"
 
 	"github.com/kevydb/kevy/aof"
 	"github.com/kevydb/kevy/shard"
@@ -65,6 +66,28 @@ type Config struct {
 	// Nil discards them.
 	Logger *slog.Logger
 
+	// AutoAOFRewritePercent is Redis's auto-aof-rewrite-percentage,
+	// applied to each shard's log: the log is rewritten in the background
+	// when it has grown by this percentage since its last rewrite (or
+	// since it was opened) and is larger than AutoAOFRewriteMinSize. Zero
+	// means 100, Redis's default; a negative value disables automatic
+	// rewrites altogether (AutoAOFRewriteCap included), like Redis's 0.
+	AutoAOFRewritePercent int
+
+	// AutoAOFRewriteMinSize is Redis's auto-aof-rewrite-min-size, per
+	// shard: no automatic rewrite by percentage below it. Zero means 64
+	// MiB, Redis's default.
+	AutoAOFRewriteMinSize int64
+
+	// AutoAOFRewriteCap rewrites a shard's log once it has grown by this
+	// many bytes since its last rewrite, whatever the percentage: a bound
+	// on replay time when the base is large. Zero means 1 GiB; a negative
+	// value disables the cap.
+	AutoAOFRewriteCap int64
+
+	// test holds fault-injection hooks for the package's own tests.
+	test *testHooks
+
 	// PubSubBuffer is the number of messages a subscription may have
 	// waiting before it is cut off with ErrSlowSubscriber, Redis's
 	// client-output-buffer-limit for pub/sub. Zero means 1024.
@@ -74,6 +97,59 @@ type Config struct {
 	// notify-keyspace-events letters (K E g $ l s h z x e t m n A), for
 	// example "KEA". "" (the zero value) disables them, as in Redis.
 	NotifyKeyspaceEvents string
+
+	// Memory limit, eviction, the slow log and events: see
+	// config_memory.go and docs/memory.md.
+
+	// MaxMemory is Redis's maxmemory: a limit, in bytes, on the memory the
+	// whole store's data is accounted for (the sum over shards). Zero (the
+	// default) means no limit.
+	MaxMemory int64
+
+	// MaxMemoryPolicy is what a write that needs memory does when the
+	// store is at MaxMemory. The zero value, NoEviction, refuses it with
+	// Redis's OOM error.
+	MaxMemoryPolicy MaxMemoryPolicy
+
+	// MaxMemorySamples is the number of keys each database samples per
+	// eviction (Redis's maxmemory-samples). Zero means 5.
+	MaxMemorySamples int
+
+	// LFULogFactor is Redis's lfu-log-factor, how slowly the access
+	// counters of the LFU policies saturate. Zero means 10; a negative
+	// value means Redis's 0 (every access counts).
+	LFULogFactor int
+
+	// LFUDecayTime is Redis's lfu-decay-time: an LFU access counter is
+	// decremented once per this period without access. It counts in whole
+	// minutes. Zero means one minute; a negative value means
+	// Redis's 0 (counters never decay).
+	LFUDecayTime time.Duration
+
+	// SlowlogThreshold is Redis's slowlog-log-slower-than: commands whose
+	// execution takes at least this long are kept in the slow log (SLOWLOG
+	// GET), and per-command timings feed INFO commandstats. Zero means
+	// 10ms, Redis's default; a negative value turns the slow log and
+	// command timing off, which saves two clock reads per command.
+	SlowlogThreshold time.Duration
+
+	// SlowlogMaxLen is Redis's slowlog-max-len, the entries the slow log
+	// keeps. Zero means 128; a negative value keeps none.
+	SlowlogMaxLen int
+
+	// Hz is Redis's hz, how many times a second each shard runs its
+	// periodic work (active expiry, background eviction). Zero means 10;
+	// values are clamped to 1..500 as Redis does.
+	Hz int
+
+	// OnEvent, when set, receives events for push-style metrics: the
+	// append-only files loaded, a rewrite or snapshot done, keys evicted
+	// (see Event). It is called on a goroutine of its own, one event at a
+	// time, never on a shard's: events are queued (up to 1024) and counted
+	// as dropped when the queue is full. Close delivers the events already
+	// queued, then waits for OnEvent to return; OnEvent must not call
+	// Close.
+	OnEvent func(Event)
 }
 
 // FsyncPolicy says when appended writes reach stable storage. It mirrors
@@ -108,13 +184,15 @@ func (c Config) Validate() error {
 		return fmt.Errorf("kevy: Config.Engine = %d: unknown engine", int(c.Engine))
 	case c.Fsync > FsyncNo:
 		return fmt.Errorf("kevy: Config.Fsync = %d: unknown policy", int(c.Fsync))
+	case c.AutoAOFRewriteMinSize < 0:
+		return fmt.Errorf("kevy: Config.AutoAOFRewriteMinSize = %d: want 0 (64 MiB) or more", c.AutoAOFRewriteMinSize)
 	case c.PubSubBuffer < 0:
 		return fmt.Errorf("kevy: Config.PubSubBuffer = %d: want 0 (1024) or more", c.PubSubBuffer)
 	}
 	if _, ok := shard.ParseNotifyClasses(c.NotifyKeyspaceEvents); !ok {
 		return fmt.Errorf("kevy: Config.NotifyKeyspaceEvents = %q: unknown class letter", c.NotifyKeyspaceEvents)
 	}
-	return nil
+	return c.validateMemory() // config_memory.go
 }
 
 // withDefaults returns c with zero values replaced by their defaults.
@@ -128,5 +206,7 @@ func (c Config) withDefaults() Config {
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
+	c = c.persistDefaults()
+	c = c.memoryDefaults() // config_memory.go
 	return c
 }

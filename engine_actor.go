@@ -8,6 +8,7 @@ import (
 
 	"github.com/kevydb/kevy/actor"
 	"github.com/kevydb/kevy/aof"
+	"github.com/kevydb/kevy/internal/faults"
 	"github.com/kevydb/kevy/resp"
 	"github.com/kevydb/kevy/shard"
 )
@@ -94,6 +95,7 @@ type shardActor struct {
 // at the end, the effects are committed and the requests completed.
 func (s *shardActor) Handle(batch []*request) {
 	defer s.load.since(time.Now())
+	broken := faults.Enabled() // test-only defects: one atomic load per batch
 	start := 0
 	for i, r := range batch {
 		switch r.kind {
@@ -107,7 +109,11 @@ func (s *shardActor) Handle(batch []*request) {
 			c := &s.ctx
 			c.Bind(s.ks, s.n)
 			c.DB, c.Cmd, c.Args, c.Client = r.db, r.cmd, r.args, r.cl
-			r.reply = c.Run()
+			if broken {
+				r.reply = faults.Run(c, s.ks)
+			} else {
+				r.reply = c.Run()
+			}
 			if b := c.Blocked(); b != nil {
 				w := shard.NewWaiter(r.db, r.cmd, r.args, r.cl, *b, true)
 				s.ks.AddWaiter(w, b.Keys)
@@ -188,6 +194,9 @@ func (s *shardActor) Tick() {
 	start := time.Now()
 	defer s.load.tick(start)
 	now := start.UnixMilli()
+	if faults.Enabled() {
+		faults.Flush(&s.ctx, s.ks, s.n)
+	}
 	s.ks.ActiveExpire(now, s.ks.Runtime().ExpireBudget())
 	s.ks.MemoryTick()
 	s.ks.Idle()
@@ -321,6 +330,11 @@ func (e *actorEngine) exec(ctx context.Context, db int, cl *shard.Client, cmd *s
 		case 1:
 			return e.call(ctx, shards[0], r)
 		}
+		if faults.Enabled() {
+			if rep, ok, err := e.faultSplit(ctx, r); ok {
+				return rep, nil, err
+			}
+		}
 		return e.coordinate(ctx, shards, r)
 	case shard.RouteShardFn:
 		i, ok := cmd.ShardFn(r.args, len(e.shards))
@@ -351,7 +365,15 @@ func (e *actorEngine) call(ctx context.Context, i int, r *request) (resp.Reply, 
 		e.put(r)
 		return resp.Reply{}, nil, engineError(err)
 	}
-	if err := r.Wait(ctx); err != nil {
+	// A blocking command's first reply comes at once (an element, or a
+	// registered waiter): wait for it whatever ctx says, so that an
+	// element popped for a caller who is giving up is still returned to
+	// it rather than lost. Its wait proper watches ctx (Store.waitBlocked).
+	waitCtx := ctx
+	if r.cmd.Flags&shard.FlagBlocking != 0 {
+		waitCtx = context.WithoutCancel(ctx)
+	}
+	if err := r.Wait(waitCtx, s.act); err != nil {
 		// r may still be completed: never reuse it. If it blocked, its
 		// waiter is abandoned below, by the shard seeing it claimed.
 		go e.abandonLater(r)
@@ -501,7 +523,7 @@ func (e *actorEngine) fanout(ctx context.Context, r *request) (resp.Reply, error
 			e.put(q) // never sent
 			continue
 		}
-		if err := q.Wait(ctx); err != nil {
+		if err := q.Wait(ctx, e.shards[i].act); err != nil {
 			if firstErr == nil {
 				firstErr = engineError(err)
 			}
@@ -555,11 +577,11 @@ func (e *actorEngine) onSome(ctx context.Context, ids []int, fn func(i int, ks *
 		}
 		reqs[i] = q
 	}
-	for _, q := range reqs {
+	for i, q := range reqs {
 		if q == nil {
 			continue
 		}
-		if err := q.Wait(ctx); err != nil {
+		if err := q.Wait(ctx, e.shards[i].act); err != nil {
 			if firstErr == nil {
 				firstErr = engineError(err)
 			}
@@ -619,7 +641,7 @@ func (e *actorEngine) execBatch(ctx context.Context, db int, cl *shard.Client, i
 		if r == nil {
 			continue
 		}
-		if err := r.Wait(ctx); err != nil {
+		if err := r.Wait(ctx, e.shards[sh].act); err != nil {
 			if firstErr == nil {
 				firstErr = engineError(err)
 			}

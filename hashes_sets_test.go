@@ -3,9 +3,11 @@ package kevy_test
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 
@@ -98,7 +100,7 @@ func TestTypedHashes(t *testing.T) {
 		assert.EqualValues(t, -5, i)
 		_, err = db.HIncrBy(ctx, "h", "a", 1<<62)
 		require.NoError(t, err)
-		_, err = db.HIncrBy(ctx, "h", "a", 1<<62)
+		_, err = db.HIncrBy(ctx, "h", "a", math.MaxInt64)
 		assert.ErrorIs(t, err, kevy.ErrOverflow)
 		f, err := db.HIncrByFloat(ctx, "h", "fl", 2.5)
 		require.NoError(t, err)
@@ -386,7 +388,7 @@ func TestSetRandomShapes(t *testing.T) {
 				}
 			}
 			// SPOP in both strategies (few popped; few kept) until empty.
-			left := maps(all)
+			left := copyBoolMap(all)
 			for _, count := range []int64{1, int64(tc.size / 10), int64(tc.size) / 2, int64(tc.size)} {
 				ps, err := db.SPopN(ctx, key, count)
 				require.NoError(t, err)
@@ -405,7 +407,7 @@ func TestSetRandomShapes(t *testing.T) {
 	})
 }
 
-func maps(m map[string]bool) map[string]bool {
+func copyBoolMap(m map[string]bool) map[string]bool {
 	out := make(map[string]bool, len(m))
 	for k, v := range m {
 		out[k] = v
@@ -497,16 +499,16 @@ func TestHashSetConcurrency(t *testing.T) {
 						return err
 					}
 					var got []string
+					var err error
 					if i%2 == 0 {
-						m, err := db.SPop(ctx, "pool")
-						if err != nil {
-							return err
-						}
+						var m string
+						m, err = db.SPop(ctx, "pool")
 						got = []string{m}
 					} else {
-						if got, err = db.SPopN(ctx, "pool", 1); err != nil {
-							return err
-						}
+						got, err = db.SPopN(ctx, "pool", 1)
+					}
+					if err != nil {
+						return err
 					}
 					if _, err := db.SRandMemberN(ctx, "pool", -3); err != nil {
 						return err
@@ -584,4 +586,98 @@ func TestSetStoreAcrossShards(t *testing.T) {
 			return ai - bi
 		}), "an intset lists its members in ascending order")
 	})
+}
+
+// hsDump describes every hash and set of database 0, order-free.
+func hsDump(t *testing.T, db *kevy.Store) []string {
+	t.Helper()
+	ctx := context.Background()
+	keys, err := db.Keys(ctx, "*")
+	require.NoError(t, err)
+	var out []string
+	for _, k := range keys {
+		typ, err := db.Type(ctx, k)
+		require.NoError(t, err)
+		var items []string
+		switch typ {
+		case "hash":
+			m, err := db.HGetAll(ctx, k)
+			require.NoError(t, err)
+			for f, v := range m {
+				items = append(items, f+"="+v)
+			}
+		case "set":
+			items, err = db.SMembers(ctx, k)
+			require.NoError(t, err)
+		default:
+			continue
+		}
+		sort.Strings(items)
+		ttl, err := db.TTL(ctx, k)
+		require.NoError(t, err)
+		out = append(out, fmt.Sprintf("%s %s ttl=%v %q", k, typ, ttl > 0, items))
+	}
+	sort.Strings(out)
+	return out
+}
+
+// TestHashSetPersistence runs hash and set commands whose effects differ
+// from their requests (random pops, float increments, cross-shard moves
+// and stores) and checks that a reopened store has the same data.
+func TestHashSetPersistence(t *testing.T) {
+	ctx := context.Background()
+	for _, v := range persistVariants {
+		t.Run(v.name, func(t *testing.T) {
+			cfg := v.cfg
+			cfg.Dir = t.TempDir()
+			db, err := kevy.Open(cfg)
+			require.NoError(t, err)
+			var big []any
+			for i := range 1500 {
+				big = append(big, "m"+strconv.Itoa(i))
+			}
+			do := func(args ...string) {
+				t.Helper()
+				r := db.Exec(ctx, args...)
+				require.NotEqual(t, kevy.ReplyError, r.Kind, "%q: %s", args, r.Str)
+			}
+			_, err = db.SAdd(ctx, "big", big...)
+			require.NoError(t, err)
+			_, err = db.SAdd(ctx, "ints", 1, 2, 3, 4, 5, 6, 7, 8, 9, 10)
+			require.NoError(t, err)
+			_, err = db.HSet(ctx, "h", "a", "1", "f", "0.1")
+			require.NoError(t, err)
+			do("SPOP", "big")
+			do("SPOP", "big", "7")
+			do("SPOP", "big", "1400")
+			do("SPOP", "ints", "9")
+			do("HINCRBYFLOAT", "h", "f", "0.2")
+			do("HINCRBY", "h", "a", "41")
+			do("HSETNX", "h", "n", "x")
+			do("HDEL", "h", "n")
+			do("SMOVE", "big", "moved", "m1499")
+			do("SMOVE", "big", "moved", "m1498")
+			do("SADD", "a", "x", "y", "z")
+			do("SADD", "b", "y", "z", "w")
+			do("SINTERSTORE", "i", "a", "b")
+			do("SUNIONSTORE", "u", "a", "b", "big")
+			do("SDIFFSTORE", "d", "a", "b")
+			do("EXPIRE", "u", "1000")
+			do("SUNIONSTORE", "a", "a", "b")
+			do("SINTERSTORE", "gone", "a", "nokey")
+			do("HSET", "h2", "k", strings.Repeat("v", 100))
+			do("COPY", "h2", "h3")
+			do("RENAME", "h", "h4")
+			before := hsDump(t, db)
+			require.NoError(t, db.Close())
+
+			db, err = kevy.Open(cfg)
+			require.NoError(t, err)
+			defer db.Close()
+			assert.Equal(t, before, hsDump(t, db))
+			f, err := db.HGet(ctx, "h4", "f")
+			require.NoError(t, err)
+			assert.Equal(t, "0.3", f)
+		})
+	}
 }

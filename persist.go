@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"sync"
 
 	"github.com/kevydb/kevy/aof"
 	"github.com/kevydb/kevy/internal/dirlock"
@@ -27,25 +28,29 @@ const (
 
 // dirMeta is the content of kevy.meta.
 type dirMeta struct {
-	Format    int    `json:"format"`
-	Shards    int    `json:"shards"`
-	Routing   string `json:"routing"`
-	Databases int    `json:"databases"`
+	Format    int        `json:"format"`
+	Shards    int        `json:"shards"`
+	Routing   string     `json:"routing"`
+	Databases int        `json:"databases"`
+	Migration *migration `json:"migration,omitempty"` // see persist_migrate.go
 }
 
 // persistence is an open data directory.
 type persistence struct {
-	dir  string
-	lock *dirlock.Lock
-	logs []*aof.Log
+	dir   string
+	lock  *dirlock.Lock
+	logs  []*aof.Log
+	dirty []int64 // each keyspace's Dirty() once loaded
 }
 
 func shardDir(dir string, i int) string {
 	return filepath.Join(dir, fmt.Sprintf("shard-%03d", i))
 }
 
-// openPersistence locks cfg.Dir, checks or writes its meta file, opens one
-// log per shard and replays it into that shard's keyspace.
+// openPersistence locks cfg.Dir, brings it to a layout of cfg.Shards
+// shards (creating it, finishing an interrupted migration, importing a
+// Redis directory or re-sharding: see persist_migrate.go), opens one log
+// per shard and replays it into that shard's keyspace.
 func openPersistence(cfg Config, kss []*shard.Keyspace) (_ *persistence, err error) {
 	if err := os.MkdirAll(cfg.Dir, 0o755); err != nil {
 		return nil, fmt.Errorf("kevy: data directory: %w", err)
@@ -57,46 +62,56 @@ func openPersistence(cfg Config, kss []*shard.Keyspace) (_ *persistence, err err
 	p := &persistence{dir: cfg.Dir, lock: lock}
 	defer func() {
 		if err != nil {
-			p.close()
+			err = errors.Join(err, p.close())
 		}
 	}()
+	if err := prepareDir(cfg); err != nil {
+		return nil, err
+	}
 	m, err := readMeta(cfg.Dir)
-	switch {
-	case errors.Is(err, os.ErrNotExist):
-		m = &dirMeta{Format: metaFormat, Shards: cfg.Shards, Routing: metaRouting, Databases: cfg.Databases}
-		if err := writeFileAtomic(filepath.Join(cfg.Dir, metaName), m.encode()); err != nil {
-			return nil, err
-		}
-	case err != nil:
+	if err != nil {
 		return nil, err
 	}
 	switch {
-	case m.Format != metaFormat:
-		return nil, fmt.Errorf("kevy: %s: unsupported format %d", metaName, m.Format)
-	case m.Routing != metaRouting:
-		return nil, fmt.Errorf("kevy: %s: unknown routing %q", metaName, m.Routing)
-	case m.Shards != cfg.Shards:
-		return nil, fmt.Errorf("kevy: %s was written with %d shards; this Store has %d (set Config.Shards to %d)",
-			cfg.Dir, m.Shards, cfg.Shards, m.Shards)
+	case m.Migration != nil || m.Shards != cfg.Shards:
+		return nil, fmt.Errorf("kevy: %s: layout not ready (%d shards)", cfg.Dir, m.Shards)
 	case m.Databases > cfg.Databases:
 		return nil, fmt.Errorf("kevy: %s holds %d databases; Config.Databases is %d", cfg.Dir, m.Databases, cfg.Databases)
 	}
+	if err := removeDumpTemps(cfg.Dir, cfg.Shards); err != nil {
+		return nil, err
+	}
+	// The shards' logs are independent: load them in parallel.
+	p.logs = make([]*aof.Log, len(kss))
+	p.dirty = make([]int64, len(kss))
+	errs := make([]error, len(kss))
+	var wg sync.WaitGroup
 	for i, ks := range kss {
-		log, err := aof.Open(shardDir(cfg.Dir, i), aof.Options{
-			Fsync:  cfg.Fsync,
-			Strict: cfg.StrictAOF,
-			Logger: cfg.Logger,
-			LoadBase: func(r io.Reader) error {
-				return loadRDBBase(ks, r)
-			},
+		wg.Go(func() {
+			opts := aof.Options{
+				Fsync:  cfg.Fsync,
+				Strict: cfg.StrictAOF,
+				Logger: cfg.Logger,
+				LoadBase: func(r io.Reader) error {
+					return loadRDBBase(ks, r)
+				},
+			}
+			if f := cfg.faults(); f != nil {
+				opts = opts.WithFaults(f)
+			}
+			log, err := aof.Open(shardDir(cfg.Dir, i), opts)
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			p.logs[i] = log
+			errs[i] = replayInto(log, ks, len(kss), cfg)
+			p.dirty[i] = ks.Dirty()
 		})
-		if err != nil {
-			return nil, err
-		}
-		p.logs = append(p.logs, log)
-		if err := replayInto(log, ks, len(kss), cfg); err != nil {
-			return nil, err
-		}
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
 	}
 	return p, nil
 }
@@ -166,6 +181,9 @@ func (r *replayer) apply(argv []string) error {
 func (p *persistence) close() error {
 	var first error
 	for _, l := range p.logs {
+		if l == nil {
+			continue
+		}
 		if err := l.Close(); err != nil && first == nil {
 			first = err
 		}

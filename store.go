@@ -31,6 +31,8 @@ type Store struct {
 	settings *shard.Settings
 	started  time.Time
 	persist  *persistence // nil for an in-memory store
+	jobs     *persistJobs // snapshots, saves and rewrites; see persist_jobs.go
+	obs      *observer    // memory limit, runtime config, statistics, events; see observe.go
 	router   shard.Router
 	bus      *bus.Bus
 
@@ -49,6 +51,7 @@ func Open(cfg Config) (*Store, error) {
 	cfg = cfg.withDefaults()
 	s := &Store{cfg: cfg, events: &shard.Events{}, settings: shard.NewSettings(), started: time.Now()}
 	s.cmdable = cmdable{s: s}
+	s.obs = newObserver(cfg, s.settings)
 	s.router = shard.NewRouter(cfg.Shards)
 	s.bus = bus.New(bus.Config{})
 	b := s.bus
@@ -62,18 +65,21 @@ func Open(cfg Config) (*Store, error) {
 	kss := make([]*shard.Keyspace, cfg.Shards)
 	for i := range kss {
 		kss[i] = shard.New(shard.Options{ID: i, Databases: cfg.Databases, Events: s.events,
-			Settings: s.settings, Log: cfg.Dir != ""})
+			Settings: s.settings, Log: cfg.Dir != "", Runtime: s.obs.rt})
 	}
 	var logs []*aof.Log
+	loadStart := time.Now()
 	if cfg.Dir != "" {
 		p, err := openPersistence(cfg, kss)
 		if err != nil {
 			s.bus.Close()
+			s.obs.close()
 			return nil, err
 		}
 		s.persist = p
 		logs = p.logs
 	}
+	s.obs.loaded(kss, loadStart, cfg.Dir != "")
 	switch cfg.Engine {
 	case EngineLocked:
 		s.locked = locked.New(locked.Options{Keyspaces: kss, Logs: logs, Settings: s.settings,
@@ -81,6 +87,11 @@ func Open(cfg Config) (*Store, error) {
 	default:
 		s.actor = newActorEngine(cfg, kss, logs, s.settings)
 	}
+	var dirty []int64
+	if s.persist != nil {
+		dirty = s.persist.dirty
+	}
+	s.jobs = newPersistJobs(s, dirty)
 	return s, nil
 }
 
@@ -91,6 +102,7 @@ func Open(cfg Config) (*Store, error) {
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
 		s.closed.Store(true)
+		s.jobs.stop() // before the engine: jobs finish their work on the shards
 		if s.actor != nil {
 			s.closeErr = s.actor.close()
 		} else {
@@ -105,6 +117,7 @@ func (s *Store) Close() error {
 				s.closeErr = err
 			}
 		}
+		s.obs.close() // delivers the events queued, then stops OnEvent's goroutine
 	})
 	return s.closeErr
 }

@@ -64,6 +64,10 @@ func (c *Conn) queue(cmd *shard.Command, args []string) resp.Reply {
 		c.tx.dirty = true
 		return resp.Err("ERR Command not allowed inside a transaction")
 	}
+	if c.s.obs.rt.OverMemoryLimit() { // Redis refuses to queue when out of memory
+		c.tx.dirty = true
+		return shard.ErrOOM
+	}
 	c.tx.queue = append(c.tx.queue, queued{cmd, slices.Clone(args)})
 	return resp.Queued
 }
@@ -240,6 +244,7 @@ func (c *Conn) cmdExec(ctx context.Context, _ []string) resp.Reply {
 	c.tx = txState{}
 	var replies []resp.Reply
 	aborted := false
+	var oom *resp.Reply // EXEC refused for lack of memory
 	db := c.db
 	err := s.runHeld(ctx, c.txShardsFor(queue, watched), func(g *shard.Ctx, group []*shard.Keyspace, logErr error) {
 		now := g.Now()
@@ -252,6 +257,10 @@ func (c *Conn) cmdExec(ctx context.Context, _ []string) resp.Reply {
 		for _, w := range watched {
 			group[s.router.Shard(w.key)].Unwatch(w.db, w.key)
 		}
+		if rep, ok := reserveForExec(g, queue); !ok { // see evict_tx.go
+			oom = &rep
+			return
+		}
 		if aborted {
 			return
 		}
@@ -261,6 +270,9 @@ func (c *Conn) cmdExec(ctx context.Context, _ []string) resp.Reply {
 		}
 	})
 	c.db = db
+	if oom != nil {
+		return *oom
+	}
 	if err != nil && replies == nil && !aborted {
 		return resp.Err("ERR " + err.Error())
 	}
@@ -314,7 +326,7 @@ func (c *Conn) runQueued(g *shard.Ctx, group []*shard.Keyspace, db *int, q queue
 		return cmd.Merge(g, parts)
 	}
 	g.DB, g.Cmd, g.Args = *db, cmd, q.args
-	rep := cmd.Run(g)
+	rep := g.Run()
 	g.Blocked()
 	return rep
 }
@@ -323,7 +335,7 @@ func (c *Conn) runQueued(g *shard.Ctx, group []*shard.Keyspace, db *int, q queue
 func runBound(g *shard.Ctx, ks *shard.Keyspace, n, db int, cmd *shard.Command, args []string, rebind func()) resp.Reply {
 	g.Bind(ks, n)
 	g.DB, g.Cmd, g.Args = db, cmd, args
-	rep := cmd.Run(g)
+	rep := g.Run()
 	g.Blocked()
 	if rebind != nil {
 		rebind()

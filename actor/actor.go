@@ -31,17 +31,14 @@ type Handler[M any] interface {
 
 // Actor is a goroutine with a mailbox. Its methods are safe for concurrent
 // use; [Actor.Run] must be called exactly once.
-//
-// The zero value of M is reserved: the actor fills its mailbox with it when
-// it stops (see [Actor.Stop]), so messages must never be zero (for pointer
-// messages: never nil).
-type Actor[M comparable] struct {
+type Actor[M any] struct {
 	in       chan M
 	tick     chan struct{}
 	quit     chan struct{}
 	done     chan struct{}
 	stopOnce sync.Once
 	maxBatch int
+	sealed   atomic.Bool // set when the actor starts rejecting its mailbox
 
 	dropped atomic.Uint64 // ticks dropped because one was pending
 	batches atomic.Uint64 // batches handled
@@ -50,7 +47,7 @@ type Actor[M comparable] struct {
 
 // New returns an actor whose mailbox holds up to capacity messages and
 // whose batches hold up to maxBatch of them.
-func New[M comparable](capacity, maxBatch int) *Actor[M] {
+func New[M any](capacity, maxBatch int) *Actor[M] {
 	if maxBatch < 1 {
 		maxBatch = 1
 	}
@@ -103,42 +100,33 @@ func (a *Actor[M]) Run(h Handler[M]) {
 	}
 }
 
-// seal rejects every queued message and leaves the mailbox full of zero
-// values, so that no message can be accepted afterwards: a sender then
-// finds the mailbox full and, the actor being done, gets ErrClosed. Hence
-// every message Send accepted is handled or rejected, and callers may wait
-// for their completion without watching the actor's exit.
+// seal marks the actor as stopping, then rejects every queued message.
+// A sender that finds the mark unset after its send is sure its message was
+// queued before the drain began (the mark is a sequentially consistent
+// atomic: send, load, store, drain is the only order in which it sees the
+// mark unset), so the drain meets the message and completes it; that sender
+// may wait with a plain channel receive. A sender that finds the mark set
+// waits watching the actor's done channel too (see [Call.Wait]).
 func (a *Actor[M]) seal(h Handler[M]) {
-	var zero M
-	fill := func() {
-		for {
-			select {
-			case a.in <- zero:
-			default:
-				return
-			}
-		}
-	}
-	fill()
-	// Rotate through the full mailbox until a whole capacity's worth of
-	// sentinels went by in a row: a message that a straggling sender
-	// slipped into a freed slot is met, and rejected, on the way.
-	for clean := 0; clean < cap(a.in); {
-		m := <-a.in
-		if m != zero {
+	a.sealed.Store(true)
+	for {
+		select {
+		case m := <-a.in:
 			h.Reject(m)
-			clean = 0
-		} else {
-			clean++
+		default:
+			return
 		}
-		fill()
 	}
 }
 
 // Send puts m in the mailbox. It fails with ErrClosed once the actor has
 // stopped, or with ctx.Err() if ctx ends while the mailbox is full. A
-// message Send accepted is always either handled or rejected.
+// message Send accepted is handled or rejected, unless it arrived after the
+// actor started stopping — which [Call.Wait] detects.
 func (a *Actor[M]) Send(ctx context.Context, m M) error {
+	if a.sealed.Load() {
+		return ErrClosed
+	}
 	select {
 	case a.in <- m: // the fast path: room in the mailbox
 		return nil
@@ -190,6 +178,10 @@ func (a *Actor[M]) Stop() { a.stopOnce.Do(func() { close(a.quit) }) }
 
 // Done is closed when the actor's loop has returned.
 func (a *Actor[M]) Done() <-chan struct{} { return a.done }
+
+// Sealed reports whether the actor has started rejecting its mailbox (it
+// is stopping). See [Call.Wait].
+func (a *Actor[M]) Sealed() bool { return a.sealed.Load() }
 
 // Queued returns the number of messages waiting in the mailbox.
 func (a *Actor[M]) Queued() int {

@@ -68,7 +68,7 @@ func TestActorHandlesAndBatches(t *testing.T) {
 		msgs = append(msgs, m)
 	}
 	for _, m := range msgs {
-		require.NoError(t, m.Wait(ctx))
+		require.NoError(t, m.Wait(ctx, a))
 		assert.True(t, m.handled)
 	}
 	a.Stop()
@@ -85,8 +85,9 @@ func TestActorHandlesAndBatches(t *testing.T) {
 }
 
 // TestActorStopCompletesEveryAcceptedMessage races many senders with Stop:
-// every message Send accepted is handled or rejected (so a plain wait never
-// hangs), every other Send returns ErrClosed.
+// every message Send accepted is completed (handled or rejected) or, if it
+// arrived after the actor started stopping, its Wait returns ErrClosed;
+// no Wait hangs.
 func TestActorStopCompletesEveryAcceptedMessage(t *testing.T) {
 	for round := 0; round < 20; round++ {
 		a := New[*msg](16, 4)
@@ -94,7 +95,7 @@ func TestActorStopCompletesEveryAcceptedMessage(t *testing.T) {
 		go a.Run(h)
 		ctx := context.Background()
 		var wg sync.WaitGroup
-		var accepted, refused, completed atomic.Int64
+		var accepted, refused, completed, late atomic.Int64
 		for g := 0; g < 32; g++ {
 			wg.Go(func() {
 				for i := 0; i < 50; i++ {
@@ -105,7 +106,11 @@ func TestActorStopCompletesEveryAcceptedMessage(t *testing.T) {
 						continue
 					}
 					accepted.Add(1)
-					require.NoError(t, m.Wait(ctx)) // must not hang
+					if err := m.Wait(ctx, a); err != nil { // must not hang
+						require.ErrorIs(t, err, ErrClosed)
+						late.Add(1)
+						continue
+					}
 					require.True(t, m.handled || m.rejected)
 					completed.Add(1)
 				}
@@ -115,7 +120,7 @@ func TestActorStopCompletesEveryAcceptedMessage(t *testing.T) {
 		a.Stop()
 		wg.Wait()
 		<-a.Done()
-		assert.Equal(t, accepted.Load(), completed.Load())
+		assert.Equal(t, accepted.Load(), completed.Load()+late.Load())
 		assert.Equal(t, int64(32*50), accepted.Load()+refused.Load())
 		assert.Zero(t, a.Queued())
 	}
@@ -138,16 +143,17 @@ func TestActorSendRespectsContextWhenFull(t *testing.T) {
 	err := a.Send(ctx, newMsg(1))
 	assert.ErrorIs(t, err, context.DeadlineExceeded)
 	hold.Release()
-	require.NoError(t, blocker.Wait(bg))
+	require.NoError(t, blocker.Wait(bg, a))
 }
 
 func TestCallWaitCancelled(t *testing.T) {
+	a := New[*msg](1, 1)
 	m := newMsg(1)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	assert.ErrorIs(t, m.Wait(ctx), context.Canceled)
+	assert.ErrorIs(t, m.Wait(ctx, a), context.Canceled)
 	m.Complete()
-	assert.NoError(t, m.Wait(ctx), "a completion already there wins over the cancellation")
+	assert.NoError(t, m.Wait(ctx, a), "a completion already there wins over the cancellation")
 }
 
 // holder adapts a test actor to Holder.

@@ -22,14 +22,23 @@ func (c *Call) Done() <-chan struct{} { return c.done }
 // after the reply was written into the request.
 func (c *Call) Complete() { c.done <- struct{}{} }
 
-// Wait waits for Complete. It returns ctx.Err() if ctx ends first (a
-// completion that raced with it is still taken). An accepted message is
-// always completed, even when the actor stops (it is rejected), so Wait
-// needs no watch on the actor: with a context that cannot end it is a
-// plain channel receive, the cheapest wait there is.
-func (c *Call) Wait(ctx context.Context) error {
+// Waitable is the actor a Call was sent to, as Wait needs it.
+type Waitable interface {
+	// Sealed reports whether the actor started stopping.
+	Sealed() bool
+	// Done is closed when the actor has stopped.
+	Done() <-chan struct{}
+}
+
+// Wait waits for Complete, after the message was sent to a. It returns
+// ctx.Err() if ctx ends first, and ErrClosed if the actor stopped without
+// completing the message; a completion that raced with either is still
+// taken. While the actor runs normally and ctx cannot end, this is a plain
+// channel receive — the cheapest wait there is — because every message
+// queued before the actor started stopping is completed (see Actor.seal).
+func (c *Call) Wait(ctx context.Context, a Waitable) error {
 	d := ctx.Done()
-	if d == nil {
+	if d == nil && !a.Sealed() {
 		<-c.done
 		return nil
 	}
@@ -42,6 +51,13 @@ func (c *Call) Wait(ctx context.Context) error {
 			return nil
 		default:
 			return ctx.Err()
+		}
+	case <-a.Done():
+		select {
+		case <-c.done:
+			return nil
+		default:
+			return ErrClosed
 		}
 	}
 }

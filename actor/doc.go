@@ -43,12 +43,11 @@
 // send to a capacity-1 channel: a tick that finds one pending is dropped and
 // counted, never queued behind. [Actor.Stop] closes the actor's quit channel
 // (the mailbox itself is never closed, so a late sender can never panic);
-// the loop then rejects every queued message, seals the mailbox (fills it
-// with zero values, so that no later send can be accepted: such a sender
-// sees the actor done and gets [ErrClosed]), runs its handler's Stop, and
-// closes its done channel. Because every accepted message is completed,
-// a caller with a context that cannot be cancelled waits with a plain
-// channel receive — no select on the hot path.
+// the loop then marks itself sealed, rejects every queued message, runs its
+// handler's Stop, and closes its done channel. A caller that, after sending,
+// finds the actor not sealed knows its message will be completed, so with a
+// context that cannot be cancelled it waits with a plain channel receive —
+// no select on the hot path; otherwise it also watches the done channel.
 //
 // # The cost of a hop
 //

@@ -394,11 +394,11 @@ func (l *Log) Sync() error {
 // is shared with the rare operations that swap or close the file
 // (StartRewrite, Sync, Close), so a file is never closed under an fsync.
 func (l *Log) SyncIfDirty() error {
-	if l.opts.Fsync == FsyncNo {
-		return nil
-	}
 	l.syncMu.Lock()
 	defer l.syncMu.Unlock()
+	if l.opts.Fsync == FsyncNo { // under syncMu: SetFsync may change it
+		return nil
+	}
 	if p := l.syncErr.Load(); p != nil {
 		return *p
 	}

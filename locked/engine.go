@@ -22,6 +22,7 @@ import (
 
 	"github.com/kevydb/kevy/actor"
 	"github.com/kevydb/kevy/aof"
+	"github.com/kevydb/kevy/internal/faults"
 	"github.com/kevydb/kevy/resp"
 	"github.com/kevydb/kevy/shard"
 )
@@ -29,11 +30,7 @@ import (
 // ErrClosed is returned by every call after Close.
 var ErrClosed = errors.New("locked: engine closed")
 
-// Reaper cadence, as the actor engine's.
-const (
-	reapInterval = 100 * time.Millisecond
-	reapBudget   = 25 * time.Millisecond
-)
+// Reaper cadence: as the actor engine's, shard.Runtime's hz.
 
 type lshard struct {
 	mu     sync.RWMutex
@@ -104,7 +101,7 @@ func New(o Options) *Engine {
 		}
 		e.shards = append(e.shards, s)
 	}
-	if o.Logs != nil && o.Fsync == aof.FsyncEverySec {
+	if o.Logs != nil { // every policy: appendfsync may change at run time
 		logs := o.Logs
 		e.sup.Every(time.Second, func() {
 			for i, l := range logs {
@@ -115,7 +112,8 @@ func New(o Options) *Engine {
 		})
 	}
 	settings := o.Settings
-	e.sup.Every(reapInterval, func() {
+	rt := o.Keyspaces[0].Runtime()
+	e.sup.EveryFunc(rt.TickInterval, func() {
 		now := time.Now().UnixMilli()
 		if settings != nil {
 			settings.Tick(now)
@@ -123,7 +121,8 @@ func New(o Options) *Engine {
 		for _, s := range e.shards {
 			s.mu.Lock()
 			if !s.closed {
-				s.ks.ActiveExpire(now, reapBudget)
+				s.ks.ActiveExpire(now, rt.ExpireBudget())
+				s.ks.MemoryTick()
 				s.ks.Idle()
 				if err := s.commit(); err != nil {
 					e.logger.Error("kevy: AOF write failed during expiry", "err", err)
@@ -179,6 +178,11 @@ func (e *Engine) route(c *shard.Ctx) (resp.Reply, error) {
 		case 1:
 			return e.one(c, ids[0])
 		}
+		if faults.Enabled() {
+			if rep, ok, err := e.faultSplit(c); ok {
+				return rep, err
+			}
+		}
 		return e.many(c, ids)
 	case shard.RouteShardFn:
 		i, ok := cmd.ShardFn(c.Args, len(e.shards))
@@ -208,7 +212,7 @@ func (e *Engine) one(c *shard.Ctx, i int) (resp.Reply, error) {
 			s.mu.RUnlock()
 			return resp.Reply{}, ErrClosed
 		}
-		rep := c.Cmd.Run(c)
+		rep := c.Run()
 		s.mu.RUnlock()
 		return rep, nil
 	}
@@ -223,7 +227,7 @@ func (e *Engine) one(c *shard.Ctx, i int) (resp.Reply, error) {
 			return rep, nil
 		}
 	}
-	rep := c.Cmd.Run(c)
+	rep := c.Run()
 	if b := c.Blocked(); b != nil {
 		w := shard.NewWaiter(c.DB, c.Cmd, c.Args, c.Client, *b, true)
 		s.ks.AddWaiter(w, b.Keys)
@@ -282,7 +286,7 @@ func (e *Engine) many(c *shard.Ctx, ids []int) (resp.Reply, error) {
 		}
 	}
 	c.BindGroup(e.router, group)
-	rep := c.Cmd.Run(c)
+	rep := c.Run()
 	if b := c.Blocked(); b != nil {
 		if c.Retry {
 			c.SetStillBlocked()
@@ -478,7 +482,7 @@ func (e *Engine) ExecBatch(ctx context.Context, db int, cl *shard.Client, items 
 			}
 			c.Bind(s.ks, len(e.shards))
 			c.DB, c.Cmd, c.Args, c.Client, c.ReadOnly, c.NoBlock = db, it.Cmd, it.Args, cl, ro, true
-			it.Reply = it.Cmd.Run(c)
+			it.Reply = c.Run()
 			c.Blocked()
 		}
 		if ro {

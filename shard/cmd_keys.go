@@ -78,8 +78,7 @@ func cmdExists(c *Ctx) resp.Reply {
 func cmdTouch(c *Ctx) resp.Reply {
 	n := 0
 	for _, key := range c.Args[1:] {
-		if e := c.Read(key); e != nil {
-			c.KS(key).touch(e)
+		if c.Read(key) != nil { // the lookup records the access
 			n++
 		}
 	}
@@ -622,9 +621,10 @@ func cmdScan(c *Ctx) resp.Reply {
 	})
 }
 
-// objectLookup is Redis's objectCommandLookupOrReply.
+// objectLookup is Redis's objectCommandLookupOrReply: a read lookup that
+// leaves the key's access time alone and sends no keymiss notification.
 func objectLookup(c *Ctx) *Entry {
-	return c.Read(c.Args[2])
+	return c.ReadNoTouch(c.Args[2])
 }
 
 func cmdObjectEncoding(c *Ctx) resp.Reply {

@@ -535,12 +535,24 @@ func setLen(s *Set) int {
 	return s.Len()
 }
 
-// storeSetResult stores the result of a *STORE command at dst, as Redis's
-// setKey (replacing any value and its expiry) or, for an empty result, as
-// its dbDelete. The effects rebuild the value, so that dst's shard can
-// replay them without the source keys.
+// storeSetResult stores the result of a set *STORE command at dst (see
+// storeObject); s nil stands for an empty result.
 func storeSetResult(c *Ctx, dst string, s *Set, event string) resp.Reply {
-	if s == nil || s.Len() == 0 {
+	if s == nil {
+		return storeObject(c, dst, TypeSet, nil, NotifySet, event)
+	}
+	return storeObject(c, dst, TypeSet, s, NotifySet, event)
+}
+
+// storeObject stores obj, a collection of type t built by a *STORE command,
+// at dst, as Redis's setKey (replacing any value and its expiry; "event"
+// notified in class), or, when obj is nil or empty, deletes dst as Redis's
+// dbDelete ("del" notified if it existed). It replies with the size
+// stored. The effects (DEL of the old value, then the value rebuilt by
+// Object.Emit) let dst's shard replay the result without the source keys,
+// which may live on other shards.
+func storeObject(c *Ctx, dst string, t Type, obj Object, class NotifyClass, event string) resp.Reply {
+	if obj == nil || obj.Len() == 0 {
 		if c.Delete(dst) {
 			c.Modified(dst)
 			c.Notify(NotifyGeneric, "del", dst)
@@ -550,20 +562,20 @@ func storeSetResult(c *Ctx, dst string, s *Set, event string) resp.Reply {
 	}
 	e := c.Write(dst)
 	if e == nil {
-		e = c.Add(dst, TypeSet)
+		e = c.Add(dst, t)
 	} else {
 		c.Propagate(dst, "DEL", dst)
-		e.Type, e.Str = TypeSet, ""
+		e.Type, e.Str = t, ""
 		e.flags &^= entRaw
 		if e.ExpireAt != 0 {
 			c.SetExpire(dst, e, 0)
 		}
 	}
-	e.Obj = s
+	e.Obj = obj
 	c.Modified(dst)
 	c.KS(dst).PropagateEntry(c.DB, dst, e)
-	c.Notify(NotifySet, event, dst)
-	return resp.IntReply(int64(s.Len()))
+	c.Notify(class, event, dst)
+	return resp.IntReply(int64(obj.Len()))
 }
 
 func cmdSInterCard(c *Ctx) resp.Reply {

@@ -17,6 +17,9 @@ type Ctx struct {
 	NoBlock  bool     // blocking commands must not block (MULTI, serving a waiter)
 	Retry    bool     // re-running a woken multi-shard waiter's command
 
+	noTouch    bool // lookups leave access times alone (OBJECT); see memory.go
+	oomChecked bool // the memory limit was checked for the whole unit (EXEC); see evict.go
+
 	block     *BlockSpec
 	waiterOut *Waiter
 	retryOf   *Waiter
@@ -164,7 +167,12 @@ func (c *Ctx) lookup(ks *Keyspace, db int, key string) *Entry {
 	if ks.snap != nil && !c.ReadOnly && (c.Cmd == nil || c.Cmd.Flags&FlagReadOnly == 0) {
 		ks.snap.preserve(db, e) // a write may follow: see snapshot.go
 	}
-	ks.touch(e)
+	if !c.ReadOnly && (c.Cmd == nil || c.Cmd.Flags&FlagReadOnly == 0) {
+		ks.dbs[db].noteTouched(e) // a write may follow: re-account it (memory.go)
+	}
+	if !c.noTouch {
+		ks.touch(e)
+	}
 	return e
 }
 

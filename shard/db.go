@@ -20,6 +20,8 @@ import (
 type DB struct {
 	keys     *dict.Dict[Entry]
 	volatile []*Entry // entries with an expiry, for O(1) random sampling
+	mem      int64    // accounted bytes of the entries (see memory.go)
+	touched  []*Entry // entries to re-account (see memory.go)
 }
 
 func newDB() DB { return DB{keys: dict.New[Entry](0)} }
@@ -44,6 +46,7 @@ func (db *DB) add(key string, t Type) *Entry {
 		panic("shard: add of an existing key")
 	}
 	*e = Entry{Key: key, Type: t}
+	db.noteTouched(e)
 	return e
 }
 
@@ -56,6 +59,7 @@ func (db *DB) remove(key string) *Entry {
 	if e.ExpireAt != 0 {
 		db.unindex(e)
 	}
+	db.forget(e)
 	old, _ := db.keys.Delete(key)
 	return &old
 }

@@ -26,6 +26,7 @@ func (ks *Keyspace) SetLogging(on bool) {
 // the stream's current database differs. It does nothing when the keyspace
 // does not log.
 func (ks *Keyspace) Propagate(db int, argv ...string) {
+	ks.dirty++ // see snapshot.go
 	if !ks.logging {
 		return
 	}
@@ -40,6 +41,7 @@ func (ks *Keyspace) Propagate(db int, argv ...string) {
 // PropagateAll records an effect that does not depend on the selected
 // database (FLUSHALL, SWAPDB).
 func (ks *Keyspace) PropagateAll(argv ...string) {
+	ks.dirty++ // see snapshot.go
 	if !ks.logging {
 		return
 	}

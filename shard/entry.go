@@ -88,6 +88,7 @@ type Entry struct {
 	Type     Type
 	flags    uint8
 	Epoch    uint32 // snapshot epoch in which this entry was last serialized
+	mem      int64  // accounted bytes (see memory.go); memGone once removed
 }
 
 // StringEncoding returns the encoding OBJECT ENCODING reports for a string

@@ -1,11 +1,35 @@
 package shard
 
 import (
+	"errors"
+	"fmt"
 	"math/rand/v2"
 	"slices"
 
 	"github.com/kevydb/kevy/internal/dict"
+	"github.com/kevydb/kevy/rdb"
 )
+
+func init() { FromRDB[TypeHash] = hashFromRDB }
+
+// hashFromRDB builds a hash loaded from an RDB file with the encoding Redis
+// gives it on load: listpack while within the listpack limits, hash table
+// otherwise, whatever the file's encoding was.
+func hashFromRDB(e *rdb.Entry) (Object, error) {
+	if len(e.Hash) == 0 {
+		return nil, errors.New("empty hash")
+	}
+	h := NewHash()
+	if len(e.Hash) > hashMaxListpackEntries {
+		h.ht = dict.New[string](len(e.Hash))
+	}
+	for _, f := range e.Hash {
+		if !h.Set(f.Name, f.Value) {
+			return nil, fmt.Errorf("duplicate hash field %q", f.Name)
+		}
+	}
+	return h, nil
+}
 
 // Redis 7.0's built-in hash-max-listpack-entries and hash-max-listpack-value
 // (config.c; the sample redis.conf says 128 entries, the server uses 512):
@@ -28,12 +52,26 @@ const (
 // is Redis's.
 //
 // A Hash belongs to the keyspace that holds it. Its read methods (Len, Get,
-// Range, Encoding, Emit, Dup) write nothing, so concurrent readers may share
-// a Hash as long as no writer runs.
+// Range, Encoding, Emit, Dup, MemUsage) write nothing, so concurrent
+// readers may share a Hash as long as no writer runs.
 type Hash struct {
-	lp []string           // listpack encoding: f0, v0, f1, v1 ...; nil once ht is set
-	ht *dict.Dict[string] // hashtable encoding; nil while the hash is a listpack
+	lp    []string           // listpack encoding: f0, v0, f1, v1 ...; nil once ht is set
+	ht    *dict.Dict[string] // hashtable encoding; nil while the hash is a listpack
+	bytes int                // heap bytes of the fields' and values' contents, for MemUsage
 }
+
+// Memory accounting of hashes and sets (see MemUsage): the value's own
+// struct, a dict's header, and per hash-table entry its node plus a share of
+// the bucket array (one to two pointers per entry). A listpack costs a
+// string header per slot of its slice; an intset eight bytes per slot.
+const (
+	hashSetBaseMem = 32                 // the Hash or Set struct
+	dictBaseMem    = 96                 // a dict.Dict header
+	dictBucketMem  = 12                 // a bucket pointer's share per entry
+	hashNodeMem    = 48 + dictBucketMem // a dict node with a string value
+	setNodeMem     = 32 + dictBucketMem // a dict node with an empty value
+	intsetSlotMem  = 8
+)
 
 // NewHash returns an empty hash with the listpack encoding.
 func NewHash() *Hash { return &Hash{} }
@@ -44,6 +82,16 @@ func (h *Hash) Len() int {
 		return h.ht.Len()
 	}
 	return len(h.lp) / 2
+}
+
+// MemUsage returns an estimate of the bytes the hash holds: the contents of
+// its fields and values plus the overhead of its encoding. It is maintained
+// on every change, in O(1).
+func (h *Hash) MemUsage() int {
+	if h.ht != nil {
+		return hashSetBaseMem + dictBaseMem + h.ht.Len()*hashNodeMem + h.bytes
+	}
+	return hashSetBaseMem + cap(h.lp)*stringHeaderMem + h.bytes
 }
 
 // Encoding returns "listpack" or "hashtable".
@@ -57,14 +105,14 @@ func (h *Hash) Encoding() string {
 // Dup returns a deep copy with the same encoding.
 func (h *Hash) Dup() Object {
 	if h.ht == nil {
-		return &Hash{lp: slices.Clone(h.lp)}
+		return &Hash{lp: slices.Clone(h.lp), bytes: h.bytes}
 	}
 	d := dict.New[string](h.ht.Len())
 	h.ht.RangeShared(func(f string, v *string) bool {
 		d.Set(f, *v)
 		return true
 	})
-	return &Hash{ht: d}
+	return &Hash{ht: d, bytes: h.bytes}
 }
 
 // Emit calls emit with HSET commands that rebuild the hash at key, at most
@@ -125,13 +173,19 @@ func (h *Hash) Set(field, value string) (created bool) {
 	}
 	if h.ht != nil {
 		p, inserted := h.ht.GetOrInsert(field)
+		if inserted {
+			h.bytes += allocSize(len(field))
+		}
+		h.bytes += allocSize(len(value)) - allocSize(len(*p))
 		*p = value
 		return inserted
 	}
 	if i := h.lpIndex(field); i >= 0 {
+		h.bytes += allocSize(len(value)) - allocSize(len(h.lp[i+1]))
 		h.lp[i+1] = value
 		return false
 	}
+	h.bytes += allocSize(len(field)) + allocSize(len(value))
 	h.lp = append(h.lp, field, value)
 	if len(h.lp)/2 > hashMaxListpackEntries {
 		h.convert()
@@ -143,13 +197,17 @@ func (h *Hash) Set(field, value string) (created bool) {
 // order of the remaining fields.
 func (h *Hash) Delete(field string) bool {
 	if h.ht != nil {
-		_, ok := h.ht.Delete(field)
+		old, ok := h.ht.Delete(field)
+		if ok {
+			h.bytes -= allocSize(len(field)) + allocSize(len(old))
+		}
 		return ok
 	}
 	i := h.lpIndex(field)
 	if i < 0 {
 		return false
 	}
+	h.bytes -= allocSize(len(h.lp[i])) + allocSize(len(h.lp[i+1]))
 	n := len(h.lp)
 	copy(h.lp[i:], h.lp[i+2:])
 	h.lp[n-2], h.lp[n-1] = "", ""

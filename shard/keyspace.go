@@ -14,6 +14,7 @@ type Options struct {
 	Events    *Events   // keyspace notification settings shared by all shards; nil = none
 	Seed      uint64    // seed of the shard's random source; 0 = random
 	Settings  *Settings // store-wide runtime settings; nil = defaults
+	Runtime   *Runtime  // store-wide memory limit, eviction and statistics; nil = a private one
 }
 
 // Stats are a keyspace's counters. They are atomics because the lock-based
@@ -47,6 +48,7 @@ type Keyspace struct {
 	snap     *Snapshot                // the snapshot in progress, or nil; see snapshot.go
 	epoch    uint32                   // the current snapshot epoch; see snapshot.go
 	dirty    int64                    // changes recorded since creation; see snapshot.go
+	mem      memState                 // memory accounting and eviction; see memory.go
 
 	// Stats are the keyspace's counters.
 	Stats Stats
@@ -77,6 +79,7 @@ func New(o Options) *Keyspace {
 		ks.dbs[i] = newDB()
 	}
 	ks.eff.db = -1
+	ks.mem.init(ks, o.Runtime)
 	return ks
 }
 

@@ -1,12 +1,36 @@
 package shard
 
 import (
+	"errors"
+	"fmt"
 	"math/rand/v2"
 	"slices"
 	"strconv"
 
 	"github.com/kevydb/kevy/internal/dict"
+	"github.com/kevydb/kevy/rdb"
 )
+
+func init() { FromRDB[TypeSet] = setFromRDB }
+
+// setFromRDB builds a set loaded from an RDB file with the encoding Redis
+// gives it on load: intset while every member is an integer and there are
+// at most 512, hash table otherwise, whatever the file's encoding was.
+func setFromRDB(e *rdb.Entry) (Object, error) {
+	if len(e.Set) == 0 {
+		return nil, errors.New("empty set")
+	}
+	s := NewSet()
+	if len(e.Set) > setMaxIntsetEntries {
+		s.ht = dict.New[struct{}](len(e.Set))
+	}
+	for _, m := range e.Set {
+		if !s.Add(m) {
+			return nil, fmt.Errorf("duplicate set member %q", m)
+		}
+	}
+	return s, nil
+}
 
 // setMaxIntsetEntries is Redis 7.0's default set-max-intset-entries: a set
 // of integers keeps the intset encoding up to this many members.
@@ -23,11 +47,12 @@ const setMaxIntsetEntries = 512
 // or "hashtable" accordingly (Redis 7.0 has no listpack sets).
 //
 // A Set belongs to the keyspace that holds it. Its read methods (Len, Has,
-// Range, Encoding, Emit, Dup) write nothing, so concurrent readers may share
-// a Set as long as no writer runs.
+// Range, Encoding, Emit, Dup, MemUsage) write nothing, so concurrent
+// readers may share a Set as long as no writer runs.
 type Set struct {
-	ints []int64              // intset encoding: ascending, distinct; nil once ht is set
-	ht   *dict.Dict[struct{}] // hashtable encoding; nil while the set is an intset
+	ints  []int64              // intset encoding: ascending, distinct; nil once ht is set
+	ht    *dict.Dict[struct{}] // hashtable encoding; nil while the set is an intset
+	bytes int                  // heap bytes of a hash table's members, for MemUsage
 }
 
 // NewSet returns an empty set with the intset encoding, as Redis creates
@@ -52,6 +77,16 @@ func (s *Set) Len() int {
 	return len(s.ints)
 }
 
+// MemUsage returns an estimate of the bytes the set holds: the contents of
+// its members plus the overhead of its encoding. It is maintained on every
+// change, in O(1).
+func (s *Set) MemUsage() int {
+	if s.ht != nil {
+		return hashSetBaseMem + dictBaseMem + s.ht.Len()*setNodeMem + s.bytes
+	}
+	return hashSetBaseMem + cap(s.ints)*intsetSlotMem
+}
+
 // Encoding returns "intset" or "hashtable".
 func (s *Set) Encoding() string {
 	if s.ht != nil {
@@ -70,7 +105,7 @@ func (s *Set) Dup() Object {
 		d.Set(m, struct{}{})
 		return true
 	})
-	return &Set{ht: d}
+	return &Set{ht: d, bytes: s.bytes}
 }
 
 // Emit calls emit with SADD commands that rebuild the set at key, at most
@@ -118,6 +153,9 @@ func (s *Set) Add(member string) bool {
 		s.convert()
 	}
 	_, inserted := s.ht.GetOrInsert(member)
+	if inserted {
+		s.bytes += allocSize(len(member))
+	}
 	return inserted
 }
 
@@ -138,6 +176,9 @@ func (s *Set) addInt(n int64) bool {
 func (s *Set) Remove(member string) bool {
 	if s.ht != nil {
 		_, ok := s.ht.Delete(member)
+		if ok {
+			s.bytes -= allocSize(len(member))
+		}
 		return ok
 	}
 	n, ok := ParseInt(member)
@@ -215,7 +256,9 @@ func (s *Set) removeElem(m string, n int64, isInt bool) bool {
 func (s *Set) convert() {
 	d := dict.New[struct{}](len(s.ints) + 1)
 	for _, n := range s.ints {
-		d.Set(strconv.FormatInt(n, 10), struct{}{})
+		m := strconv.FormatInt(n, 10)
+		d.Set(m, struct{}{})
+		s.bytes += allocSize(len(m))
 	}
 	s.ints, s.ht = nil, d
 }

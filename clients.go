@@ -1,0 +1,183 @@
+package kevy
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	"github.com/kevydb/kevy/internal/serveconn"
+	"github.com/kevydb/kevy/resp"
+	"github.com/kevydb/kevy/shard"
+)
+
+// Client connection commands: HELLO, AUTH, QUIT, RESET, CLIENT and COMMAND
+// DOCS. A network connection (package server, or Dialer) handles them in
+// its serving code, where the protocol, the password and the list of
+// connections live; the handlers here are what an embedded Conn gets, and
+// what a transaction runs when one of them was queued in MULTI.
+
+func init() {
+	registerConn("hello", (*Conn).cmdHello)
+	registerConn("auth", (*Conn).cmdAuth)
+	registerConn("quit", func(*Conn, context.Context, []string) resp.Reply { return resp.OK })
+	registerConn("reset", (*Conn).cmdReset)
+	registerConn("client", nil)
+	registerConn("client|id", func(c *Conn, _ context.Context, _ []string) resp.Reply {
+		return resp.IntReply(c.client.ID)
+	})
+	registerConn("client|getname", func(c *Conn, _ context.Context, _ []string) resp.Reply {
+		if c.client.Name == "" {
+			return resp.NilReply
+		}
+		return resp.BulkReply(c.client.Name)
+	})
+	registerConn("client|setname", (*Conn).cmdClientSetName)
+	registerConn("client|list", func(c *Conn, _ context.Context, args []string) resp.Reply {
+		return serveconn.ClientList(serveconn.Lookup(c.s), args)
+	})
+	registerConn("client|info", (*Conn).cmdClientInfo)
+	registerConn("client|kill", func(c *Conn, _ context.Context, args []string) resp.Reply {
+		r, _ := serveconn.ClientKill(serveconn.Lookup(c.s), nil, args)
+		return r
+	})
+	registerConn("client|help", func(*Conn, context.Context, []string) resp.Reply {
+		return shard.Help("CLIENT", []string{
+			"GETNAME",
+			"    Return the name of the current connection.",
+			"ID",
+			"    Return the ID of the current connection.",
+			"INFO",
+			"    Return information about the current client connection.",
+			"KILL <ip:port>",
+			"    Kill connection made from <ip:port>.",
+			"KILL <option> <value> [<option> <value> [...]]",
+			"    Kill connections. Options are:",
+			"    * ADDR (<ip:port>|<unixsocket>:0)",
+			"      Kill connections made from the specified address",
+			"    * LADDR (<ip:port>|<unixsocket>:0)",
+			"      Kill connections made to specified local address",
+			"    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+			"      Kill connections by type.",
+			"    * USER <username>",
+			"      Kill connections authenticated by <username>.",
+			"    * SKIPME (YES|NO)",
+			"      Skip killing current connection (default: yes).",
+			"LIST [options ...]",
+			"    Return information about client connections. Options:",
+			"    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+			"      Return clients of specified type.",
+			"SETNAME <name>",
+			"    Assign the name <name> to the current connection.",
+		})
+	})
+	registerConn("command|docs", func(_ *Conn, _ context.Context, args []string) resp.Reply {
+		return serveconn.CommandDocs(args[2:])
+	})
+}
+
+// clientStats returns the figures of INFO's clients section for the
+// store's network and Dialer connections (zero when there are none):
+// connected_clients, blocked_clients, maxclients, and for the stats
+// section total_connections_received and rejected_connections. info.go
+// reports them.
+func (s *Store) clientStats() serveconn.Stats {
+	if r := serveconn.Lookup(s); r != nil {
+		return r.Stats()
+	}
+	return serveconn.Stats{}
+}
+
+// cmdHello answers HELLO on an embedded connection, which speaks RESP2
+// only and has no password.
+func (c *Conn) cmdHello(_ context.Context, args []string) resp.Reply {
+	if len(args) >= 2 {
+		v, err := strconv.ParseInt(args[1], 10, 64)
+		if err != nil {
+			return resp.Err("ERR Protocol version is not an integer or out of range")
+		}
+		switch v {
+		case 2:
+		case 3:
+			return resp.Err("NOPROTO RESP3 needs a network connection (package server or kevy.Dialer)")
+		default:
+			return resp.Err("NOPROTO unsupported protocol version")
+		}
+	}
+	for i := 2; i < len(args); i++ {
+		more := len(args) - 1 - i
+		switch opt := strings.ToLower(args[i]); {
+		case opt == "auth" && more >= 2:
+			if args[i+1] != "default" {
+				return resp.Err("WRONGPASS invalid username-password pair or user is disabled.")
+			}
+			i += 2
+		case opt == "setname" && more >= 1:
+			if r := c.cmdClientSetName(nil, []string{"CLIENT", "SETNAME", args[i+1]}); r.IsError() {
+				return r
+			}
+			i++
+		default:
+			return resp.Err("ERR Syntax error in HELLO option '" + args[i] + "'")
+		}
+	}
+	return resp.ArrayReply([]resp.Reply{
+		resp.BulkReply("server"), resp.BulkReply("redis"),
+		resp.BulkReply("version"), resp.BulkReply(serveconn.Version),
+		resp.BulkReply("proto"), resp.IntReply(2),
+		resp.BulkReply("id"), resp.IntReply(c.client.ID),
+		resp.BulkReply("mode"), resp.BulkReply("standalone"),
+		resp.BulkReply("role"), resp.BulkReply("master"),
+		resp.BulkReply("modules"), resp.EmptyArr,
+	})
+}
+
+// cmdAuth answers AUTH on an embedded connection: no password is set, so
+// the default user takes any password.
+func (c *Conn) cmdAuth(_ context.Context, args []string) resp.Reply {
+	switch {
+	case len(args) > 3:
+		return shard.ErrSyntax
+	case len(args) == 2:
+		return resp.Err(shard.MsgNoAuthNeeded)
+	case args[1] != "default":
+		return resp.Err("WRONGPASS invalid username-password pair or user is disabled.")
+	}
+	return resp.OK
+}
+
+// cmdReset is RESET: the transaction and watches are dropped, the
+// subscriptions ended, the name cleared and database 0 selected.
+func (c *Conn) cmdReset(ctx context.Context, _ []string) resp.Reply {
+	c.discard(ctx)
+	c.leaveSubscribed()
+	c.db = 0
+	c.client.Name = ""
+	return resp.StatusReply("RESET")
+}
+
+func (c *Conn) cmdClientSetName(_ context.Context, args []string) resp.Reply {
+	name := args[2]
+	for i := 0; i < len(name); i++ {
+		if name[i] < '!' || name[i] > '~' {
+			return resp.Err("ERR Client names cannot contain spaces, newlines or special characters.")
+		}
+	}
+	c.client.Name = name
+	return resp.OK
+}
+
+// cmdClientInfo describes the embedded connection in CLIENT LIST's format.
+func (c *Conn) cmdClientInfo(_ context.Context, _ []string) resp.Reply {
+	sub, psub := 0, 0
+	if c.sub != nil {
+		sub, psub = len(c.sub.channels), len(c.sub.patterns)
+	}
+	multi := -1
+	if c.tx.active {
+		multi = len(c.tx.queue)
+	}
+	return resp.BulkReply(serveconn.InfoLine(serveconn.ClientState{
+		ID: c.client.ID, Name: c.client.Name, DB: c.db, Sub: sub, PSub: psub, Multi: multi,
+		Cmd: "client|info", Proto: 2,
+	}) + "\n")
+}

@@ -1,0 +1,351 @@
+package serveconn
+
+import (
+	"context"
+	"crypto/subtle"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/kevydb/kevy/resp"
+	"github.com/kevydb/kevy/shard"
+)
+
+// The connection commands: HELLO, AUTH, RESET, CLIENT LIST/INFO/KILL and
+// the SUBSCRIBE family, with Redis 7.0's replies.
+
+const (
+	msgWrongPass = "WRONGPASS invalid username-password pair or user is disabled."
+	msgBadName   = "ERR Client names cannot contain spaces, newlines or special characters."
+)
+
+// Version is the Redis version kevy reports (HELLO, INFO).
+const Version = "7.0.15"
+
+// checkAuth reports whether user and pass authenticate as the default user.
+func (c *Conn) checkAuth(user, pass string) bool {
+	if user != "default" {
+		return false
+	}
+	if c.cfg.Password == "" {
+		return true // the default user is nopass
+	}
+	return subtle.ConstantTimeCompare([]byte(pass), []byte(c.cfg.Password)) == 1
+}
+
+func (c *Conn) auth(args []string) {
+	if len(args) > 3 {
+		c.out = resp.AppendReply(c.out, shard.ErrSyntax)
+		return
+	}
+	user, pass := "default", args[1]
+	if len(args) == 2 {
+		if c.cfg.Password == "" {
+			c.appendErr(shard.MsgNoAuthNeeded)
+			return
+		}
+	} else {
+		user, pass = args[1], args[2]
+	}
+	if !c.checkAuth(user, pass) {
+		c.appendErr(msgWrongPass)
+		return
+	}
+	c.authed = true
+	c.out = resp.AppendReply(c.out, resp.OK)
+}
+
+// validName reports whether name is a valid client name (CLIENT SETNAME).
+func validName(name string) bool {
+	for i := 0; i < len(name); i++ {
+		if name[i] < '!' || name[i] > '~' {
+			return false
+		}
+	}
+	return true
+}
+
+// parseInt parses a decimal integer as Redis's string2ll does.
+func parseInt(s string) (int64, bool) {
+	if s == "" || len(s) > 20 || s[0] == '+' || (len(s) > 1 && s[0] == '0') || s == "-0" ||
+		(len(s) > 1 && s[0] == '-' && s[1] == '0') {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	return n, err == nil
+}
+
+func (c *Conn) hello(args []string) {
+	proto := c.proto
+	i := 1
+	if len(args) >= 2 {
+		v, ok := parseInt(args[1])
+		if !ok {
+			c.appendErr("ERR Protocol version is not an integer or out of range")
+			return
+		}
+		if v < 2 || v > 3 {
+			c.appendErr("NOPROTO unsupported protocol version")
+			return
+		}
+		proto, i = int(v), 2
+	}
+	for ; i < len(args); i++ {
+		more := len(args) - 1 - i
+		switch opt := strings.ToLower(args[i]); {
+		case opt == "auth" && more >= 2:
+			if !c.checkAuth(args[i+1], args[i+2]) {
+				c.appendErr(msgWrongPass)
+				return
+			}
+			c.authed = true
+			i += 2
+		case opt == "setname" && more >= 1:
+			if !validName(args[i+1]) {
+				c.appendErr(msgBadName)
+				return
+			}
+			c.sess.Exec(c.ctx, "CLIENT", "SETNAME", args[i+1])
+			c.setName(args[i+1])
+			i++
+		default:
+			c.appendErr("ERR Syntax error in HELLO option '" + args[i] + "'")
+			return
+		}
+	}
+	if !c.authed {
+		c.appendErr("NOAUTH HELLO must be called with the client already authenticated, " +
+			"otherwise the HELLO AUTH <user> <pass> option can be used to authenticate " +
+			"the client and select the RESP protocol version at the same time")
+		return
+	}
+	c.proto = proto
+	kind := byte('*')
+	n := 14
+	if proto == 3 {
+		kind, n = '%', 7
+	}
+	c.out = appendLen(c.out, kind, n)
+	for _, kv := range [...]resp.Reply{
+		resp.BulkReply("server"), resp.BulkReply("redis"),
+		resp.BulkReply("version"), resp.BulkReply(Version),
+		resp.BulkReply("proto"), resp.IntReply(int64(proto)),
+		resp.BulkReply("id"), resp.IntReply(c.cl.ID),
+		resp.BulkReply("mode"), resp.BulkReply("standalone"),
+		resp.BulkReply("role"), resp.BulkReply("master"),
+		resp.BulkReply("modules"), resp.EmptyArr,
+	} {
+		c.out = resp.AppendReply(c.out, kv)
+	}
+}
+
+// reset is RESET: the session drops its transaction, watches,
+// subscriptions and name and selects database 0; the connection goes back
+// to RESP2 and, with a password set, to unauthenticated.
+func (c *Conn) reset(args []string) {
+	r := c.sess.Exec(c.ctx, args...)
+	if r.Kind == resp.Error {
+		c.out = resp.AppendReply(c.out, r)
+		return
+	}
+	c.proto = 2
+	c.authed = c.cfg.Password == ""
+	c.tx = txTrack{}
+	c.chans, c.pats = 0, 0
+	c.setName("")
+	c.out = resp.AppendReply(c.out, resp.StatusReply("RESET"))
+}
+
+// clientType parses a CLIENT LIST/KILL TYPE: "normal" or "pubsub" select
+// by subscriber mode, "master", "replica" and "slave" select nothing.
+func clientType(name string) (func(*Client) bool, bool) {
+	switch strings.ToLower(name) {
+	case "normal":
+		return func(x *Client) bool { return !x.PubSub() }, true
+	case "pubsub":
+		return (*Client).PubSub, true
+	case "master", "replica", "slave":
+		return func(*Client) bool { return false }, true
+	}
+	return nil, false
+}
+
+func (c *Conn) clientList(args []string) {
+	r := ClientList(c.reg, args)
+	if r.Kind == resp.Bulk {
+		c.out = c.appendText(c.out, r.Str)
+		return
+	}
+	c.out = resp.AppendReply(c.out, r)
+}
+
+// ClientList answers CLIENT LIST [TYPE type | ID id ...] (args are the
+// whole command) from the registry: a bulk string, or an error reply.
+func ClientList(reg *Registry, args []string) resp.Reply {
+	var keep func(*Client) bool
+	switch {
+	case len(args) == 2:
+	case len(args) == 4 && strings.EqualFold(args[2], "type"):
+		k, ok := clientType(args[3])
+		if !ok {
+			return resp.Err("ERR Unknown client type '" + args[3] + "'")
+		}
+		keep = k
+	case len(args) > 3 && strings.EqualFold(args[2], "id"):
+		ids := map[int64]bool{}
+		for _, a := range args[3:] {
+			id, ok := parseInt(a)
+			if !ok {
+				return resp.Err("ERR Invalid client ID")
+			}
+			ids[id] = true
+		}
+		keep = func(x *Client) bool { return ids[x.ID] }
+	default:
+		return shard.ErrSyntax
+	}
+	if reg == nil {
+		return resp.BulkReply("")
+	}
+	return resp.BulkReply(reg.List(keep))
+}
+
+func (c *Conn) clientKill(args []string) {
+	r, self := ClientKill(c.reg, c.cl, args)
+	c.out = resp.AppendReply(c.out, r)
+	if self {
+		c.quit = true
+	}
+}
+
+// ClientKill answers CLIENT KILL addr (old form: OK or an error) and CLIENT
+// KILL with filters (the number killed), closing the matching connections
+// of reg. self is the calling client (nil for an embedded session); it is
+// not closed but reported in killSelf, for the caller to close after
+// replying.
+func ClientKill(reg *Registry, self *Client, args []string) (reply resp.Reply, killSelf bool) {
+	var (
+		addr, laddr string
+		keepType    func(*Client) bool
+		id          int64
+		skipme      = true
+	)
+	if len(args) == 3 {
+		addr, skipme = args[2], false
+	} else {
+		for i := 2; i < len(args); i += 2 {
+			if i+1 >= len(args) {
+				return shard.ErrSyntax, false
+			}
+			v := args[i+1]
+			switch strings.ToLower(args[i]) {
+			case "id":
+				n, ok := parseInt(v)
+				if !ok || n < 1 {
+					return resp.Err("ERR client-id should be greater than 0"), false
+				}
+				id = n
+			case "type":
+				k, ok := clientType(v)
+				if !ok {
+					return resp.Err("ERR Unknown client type '" + v + "'"), false
+				}
+				keepType = k
+			case "addr":
+				addr = v
+			case "laddr":
+				laddr = v
+			case "user":
+				if v != "default" {
+					return resp.Err("ERR No such user '" + v + "'"), false
+				}
+			case "skipme":
+				switch strings.ToLower(v) {
+				case "yes":
+					skipme = true
+				case "no":
+					skipme = false
+				default:
+					return shard.ErrSyntax, false
+				}
+			default:
+				return shard.ErrSyntax, false
+			}
+		}
+	}
+	killed := 0
+	if reg != nil {
+		for _, x := range reg.sorted() {
+			switch {
+			case addr != "" && x.Addr != addr,
+				laddr != "" && x.LAddr != laddr,
+				keepType != nil && !keepType(x),
+				id != 0 && x.ID != id,
+				x == self && skipme:
+				continue
+			}
+			if x == self {
+				killSelf = true
+			} else {
+				x.Kill()
+			}
+			killed++
+		}
+	}
+	if len(args) == 3 {
+		if killed == 0 {
+			return resp.Err("ERR No such client"), killSelf
+		}
+		return resp.OK, killSelf
+	}
+	return resp.IntReply(int64(killed)), killSelf
+}
+
+// subscribe runs a SUBSCRIBE-family command on the session and writes all
+// its confirmations: the session returns the first and queues the others
+// for Receive.
+func (c *Conn) subscribe(args []string, kind string) {
+	want := len(args) - 1
+	if want == 0 {
+		switch kind {
+		case "unsubscribe":
+			want = max(c.chans, 1)
+		case "punsubscribe":
+			want = max(c.pats, 1)
+		}
+	}
+	r := c.sess.Exec(c.ctx, args...)
+	if r.Kind != resp.Array {
+		c.appendReply(args, &r)
+		return
+	}
+	c.confirm(&r)
+	for i := 1; i < want; i++ {
+		// The confirmations are queued already; the timeout only guards
+		// against a miscount.
+		ctx, cancel := context.WithTimeout(c.ctx, time.Second)
+		r, err := c.sess.Receive(ctx)
+		cancel()
+		if err != nil {
+			return
+		}
+		c.confirm(&r)
+	}
+}
+
+// confirm writes a subscription confirmation and follows the counts it
+// carries: each one changes either the channels or the patterns, and gives
+// their total after the change.
+func (c *Conn) confirm(r *resp.Reply) {
+	c.out = appendPush(c.out, r, c.proto)
+	if len(r.Elems) != 3 || r.Elems[2].Kind != resp.Int {
+		return
+	}
+	total := int(r.Elems[2].Int)
+	switch r.Elems[0].Str {
+	case "subscribe", "unsubscribe":
+		c.chans = total - c.pats
+	case "psubscribe", "punsubscribe":
+		c.pats = total - c.chans
+	}
+}

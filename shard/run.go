@@ -1,0 +1,184 @@
+package shard
+
+import (
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/kevydb/kevy/resp"
+)
+
+// Running a command the way every engine must: the memory limit checked
+// (and keys evicted) before a command that may grow memory, the keyspaces
+// re-accounted after a write, the command timed for the slow log and
+// INFO commandstats, its errors counted.
+
+// Run runs c.Cmd with c's arguments against the keyspaces c is bound to,
+// and returns its reply. Engines call it for every command they run on
+// behalf of a caller, instead of calling c.Cmd.Run directly:
+//
+//   - before a command flagged denyoom, when the store has a memory limit
+//     and is over it, keys are evicted from the bound keyspaces as the
+//     policy says; if that cannot bring the store under the limit, the
+//     command is refused with Redis's OOM error (see evict.go);
+//   - after a write, the bound keyspaces settle their memory accounting;
+//   - when the slow log is enabled, the command is timed (two clock reads)
+//     and logged if slow, and its per-command statistics updated;
+//   - error replies are counted.
+func (c *Ctx) Run() resp.Reply {
+	cmd := c.Cmd
+	rt := c.runtime()
+	if rt == nil {
+		return cmd.Run(c)
+	}
+	st := c.anyKS().mem.stats
+	st.commands.Add(1)
+	if cmd.Flags&FlagDenyOOM != 0 && !c.oomChecked && rt.limit.Load() > 0 {
+		if rep, ok := c.ensureMemory(rt); !ok {
+			if cs := st.cmds[cmd]; cs != nil {
+				cs.Rejected.Add(1)
+			}
+			rt.Errors.Count(rep.Str)
+			return rep
+		}
+	}
+	thr := rt.Slowlog.threshold.Load()
+	if thr < 0 {
+		rep := cmd.Run(c)
+		if cmd.Flags&FlagWrite != 0 {
+			c.settleBound()
+		}
+		if rep.Kind == resp.Error {
+			c.countError(rt, st, cmd, rep)
+		}
+		return rep
+	}
+	start := time.Now()
+	rep := cmd.Run(c)
+	if cmd.Flags&FlagWrite != 0 {
+		c.settleBound()
+	}
+	d := time.Since(start)
+	if cs := st.cmds[cmd]; cs != nil {
+		cs.Calls.Add(1)
+		cs.Nanos.Add(int64(d))
+	}
+	if int64(d) >= thr && cmd.Flags&FlagSkipSlowlog == 0 {
+		rt.Slowlog.Add(c.Args, d, c.Client)
+	}
+	if rep.Kind == resp.Error {
+		c.countError(rt, st, cmd, rep)
+	}
+	return rep
+}
+
+func (c *Ctx) countError(rt *Runtime, st *shardStats, cmd *Command, rep resp.Reply) {
+	if cs := st.cmds[cmd]; cs != nil {
+		cs.Failed.Add(1)
+	}
+	rt.Errors.Count(rep.Str)
+}
+
+// CmdStat are one command's counters on one shard (INFO commandstats).
+// Calls and Nanos move only while the slow log is enabled (commands are
+// timed only then); Rejected and Failed always do.
+type CmdStat struct {
+	Calls    atomic.Int64 // completed calls (timed)
+	Nanos    atomic.Int64 // total execution time of the timed calls
+	Rejected atomic.Int64 // refused before running (OOM)
+	Failed   atomic.Int64 // ran and replied with an error
+}
+
+// shardStats are a keyspace's command counters. The map is filled when the
+// keyspace is created and never changes, so concurrent readers (the
+// lock-based engine's) may share it; the counters are atomics.
+type shardStats struct {
+	commands atomic.Int64
+	cmds     map[*Command]*CmdStat
+}
+
+func newShardStats() *shardStats {
+	st := &shardStats{cmds: map[*Command]*CmdStat{}}
+	for _, c := range Commands() {
+		st.cmds[c] = &CmdStat{}
+		for _, s := range c.Subs {
+			st.cmds[s] = &CmdStat{}
+		}
+	}
+	return st
+}
+
+// CommandsProcessed returns the number of commands the keyspace ran
+// through Ctx.Run.
+func (ks *Keyspace) CommandsProcessed() int64 { return ks.mem.stats.commands.Load() }
+
+// CommandStats calls fn for every command with a nonzero counter on this
+// keyspace.
+func (ks *Keyspace) CommandStats(fn func(cmd *Command, st *CmdStat)) {
+	for cmd, st := range ks.mem.stats.cmds {
+		if st.Calls.Load() != 0 || st.Rejected.Load() != 0 || st.Failed.Load() != 0 {
+			fn(cmd, st)
+		}
+	}
+}
+
+// ResetStats zeroes the keyspace's counters (CONFIG RESETSTAT).
+func (ks *Keyspace) ResetStats() {
+	ks.Stats.Hits.Store(0)
+	ks.Stats.Misses.Store(0)
+	ks.Stats.Expired.Store(0)
+	ks.Stats.Evicted.Store(0)
+	ks.mem.stats.commands.Store(0)
+	for _, st := range ks.mem.stats.cmds {
+		st.Calls.Store(0)
+		st.Nanos.Store(0)
+		st.Rejected.Store(0)
+		st.Failed.Store(0)
+	}
+}
+
+// maxErrorCodes bounds the distinct error codes counted, as Redis's
+// errorstats does (128).
+const maxErrorCodes = 128
+
+// ErrorStats counts error replies by error code, the first word of the
+// error ("ERR", "WRONGTYPE", "OOM"), for INFO errorstats. It is safe for
+// concurrent use; errors are rare, so a mutex does.
+type ErrorStats struct {
+	mu    sync.Mutex
+	codes map[string]int64
+	total int64
+}
+
+// Count records one error reply with text msg.
+func (s *ErrorStats) Count(msg string) {
+	code, _, _ := strings.Cut(msg, " ")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.total++
+	if s.codes == nil {
+		s.codes = map[string]int64{}
+	}
+	if _, ok := s.codes[code]; ok || len(s.codes) < maxErrorCodes {
+		s.codes[strings.Clone(code)]++
+	}
+}
+
+// Snapshot returns the counts by code and the total.
+func (s *ErrorStats) Snapshot() (map[string]int64, int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make(map[string]int64, len(s.codes))
+	for k, v := range s.codes {
+		out[k] = v
+	}
+	return out, s.total
+}
+
+// Reset zeroes the counts.
+func (s *ErrorStats) Reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.codes, s.total = nil, 0
+}

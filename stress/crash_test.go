@@ -1,0 +1,275 @@
+package stress
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/kevydb/kevy"
+	"github.com/stretchr/testify/require"
+)
+
+// TestCrashRecovery: kill -9 cycles. A child process (this test binary,
+// see crash_child_test.go) writes through several writers, each owning
+// its keys; the parent kills it with SIGKILL after a random number of
+// acknowledgements, damages the log tail on some cycles (tails_test.go),
+// reopens the directory (with the other engine every other cycle) and
+// checks that every key holds exactly what the model says: every
+// acknowledged write, plus, for each writer, possibly the one it had in
+// flight (a multi-key one possibly on some of its shards only: each shard
+// logs its own part). Under FsyncAlways and FsyncEverySec alike a process
+// crash must lose nothing acknowledged: kevy writes to the OS before it
+// acknowledges.
+func TestCrashRecovery(t *testing.T) {
+	k, fams := setup(t)
+	type cfg struct {
+		e      kevy.Engine
+		fsync  kevy.FsyncPolicy
+		shards int
+	}
+	all := []cfg{{kevy.EngineActor, kevy.FsyncAlways, 7}, {kevy.EngineActor, kevy.FsyncEverySec, 2},
+		{kevy.EngineLocked, kevy.FsyncAlways, 64}, {kevy.EngineLocked, kevy.FsyncEverySec, 1}}
+	var cfgs []cfg
+	for _, c := range all {
+		for _, e := range k.engines {
+			if c.e == e {
+				cfgs = append(cfgs, c)
+			}
+		}
+	}
+	k.schedule(len(cfgs), func(r, i int) bool {
+		c := cfgs[i]
+		fsync := map[kevy.FsyncPolicy]string{kevy.FsyncAlways: "always", kevy.FsyncEverySec: "everysec"}[c.fsync]
+		return t.Run(fmt.Sprintf("%s/fsync=%s/shards=%d/round=%d", engineName(c.e), fsync, c.shards, r), func(t *testing.T) {
+			cr := &crashRun{t: t, k: k, fams: fams, dir: t.TempDir(), engine: c.e, fsync: c.fsync, shards: c.shards,
+				seed: k.roundSeed(r), model: map[string]kstate{}, writers: 4}
+			cr.layout = crashLayout(c.shards, cr.writers, fams)
+			for cycle := 0; cycle < k.crashCycles; cycle++ {
+				cr.cycle(cycle)
+			}
+		})
+	})
+}
+
+// crashRun is one directory's series of kill -9 cycles.
+type crashRun struct {
+	t       *testing.T
+	k       knobs
+	fams    []*family
+	dir     string
+	engine  kevy.Engine
+	fsync   kevy.FsyncPolicy
+	shards  int
+	seed    uint64
+	writers int
+	layout  []crashKeys
+	model   map[string]kstate // obj -> state, as last verified
+}
+
+// writerLog is what the parent heard from one writer in one cycle.
+type writerLog struct {
+	intents [][]string      // by sequence number - 1
+	acks    map[int]string // sequence number -> canonical reply
+}
+
+// cycle runs one child to its death and checks the directory after.
+func (cr *crashRun) cycle(n int) {
+	t := cr.t
+	rng := rand.New(rand.NewPCG(cr.seed, uint64(n)))
+	logs := cr.runChild(n, 50+rng.IntN(400))
+	switch n % 3 {
+	case 1:
+		tearTail(t, cr.dir, cr.shards, rng)
+	case 2:
+		corruptMiddle(t, cr.dir, cr.shards, rng, kevy.Config{Engine: cr.engine, Shards: cr.shards})
+	}
+	engine := cr.engine
+	if n%2 == 1 { // the other engine reads what this one wrote
+		engine = kevy.EngineActor + kevy.EngineLocked - cr.engine
+	}
+	db, err := kevy.Open(kevy.Config{Dir: cr.dir, Engine: engine, Shards: cr.shards, Fsync: cr.fsync})
+	require.NoError(t, err, "reopen after kill -9 (cycle %d)", n)
+	defer func() { require.NoError(t, db.Close()) }()
+	acked := cr.verify(db, logs, n)
+	fig.crashCycles.Add(1)
+	fig.ackedVerified.Add(int64(acked))
+	t.Logf("cycle %d: %d acknowledged writes verified after kill -9", n, acked)
+}
+
+// runChild starts a child, kills it after target acknowledgements, and
+// returns what each writer announced.
+func (cr *crashRun) runChild(n, target int) []writerLog {
+	t := cr.t
+	cfg, err := json.Marshal(childConfig{Dir: cr.dir, Engine: int(cr.engine), Shards: cr.shards, Fsync: int(cr.fsync),
+		Seed: cr.seed + uint64(n), Cycle: n, Workers: cr.writers})
+	require.NoError(t, err)
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), childEnv+"="+string(cfg))
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.StdoutPipe()
+	require.NoError(t, err)
+	require.NoError(t, cmd.Start())
+	// A watchdog, not coordination: a child that stops acknowledging is a
+	// hang, reported as a failure rather than left to the test timeout.
+	var hung bool
+	watchdog := time.AfterFunc(2*time.Minute, func() { hung = true; _ = cmd.Process.Kill() })
+	defer watchdog.Stop()
+
+	logs := make([]writerLog, cr.writers)
+	for i := range logs {
+		logs[i].acks = map[int]string{}
+	}
+	acks, killed := 0, false
+	sc := bufio.NewScanner(out)
+	sc.Buffer(make([]byte, 1<<16), 1<<22)
+	for sc.Scan() {
+		var ev event
+		if err := json.Unmarshal(sc.Bytes(), &ev); err != nil {
+			t.Fatalf("child said %q: %v", sc.Text(), err)
+		}
+		switch ev.E {
+		case "I":
+			require.Equal(t, len(logs[ev.W].intents)+1, ev.S, "intents in order")
+			logs[ev.W].intents = append(logs[ev.W].intents, ev.A)
+		case "A":
+			logs[ev.W].acks[ev.S] = ev.R
+			acks++
+		}
+		if acks >= target && !killed {
+			killed = true
+			require.NoError(t, cmd.Process.Signal(syscall.SIGKILL))
+		}
+	}
+	err = cmd.Wait()
+	require.False(t, hung, "the child stopped acknowledging (cycle %d); stderr:\n%s", n, stderr.String())
+	require.True(t, killed, "the child exited by itself (%v); stderr:\n%s", err, stderr.String())
+	return logs
+}
+
+// verify compares the reopened store with the model and moves the model
+// to the recovered state. It returns the number of acknowledged writes.
+func (cr *crashRun) verify(db *kevy.Store, logs []writerLog, n int) int {
+	t := cr.t
+	ctx := context.Background()
+	conns := map[int]*kevy.Conn{}
+	for _, d := range dbs[:2] {
+		c := db.Conn()
+		require.NoError(t, c.Select(ctx, d))
+		conns[d] = c
+	}
+	now := time.Now().UnixMilli()
+	acked := 0
+	for w, lg := range logs {
+		ck := cr.layout[w]
+		obj := func(key string) string { return keyObj + strconv.Itoa(ck.db) + "/" + key }
+		cands := map[string][]kstate{} // keys touched by the op in flight: their possible states
+		var inflight []string          // its keys
+		for i, op := range lg.intents {
+			seq := i + 1
+			reply, ok := lg.acks[seq]
+			keys, cmds := crashSubOps(ck, op)
+			if ok {
+				acked++
+				for j, key := range keys {
+					outs := apply(cr.model[obj(key)], cmds[j], now, now)
+					if len(keys) == 1 {
+						outs = accepted(outs, reply)
+						require.NotEmpty(t, outs, "writer %d op %d %q answered %s, which the model does not allow from %s",
+							w, seq, op, reply, cr.model[obj(key)])
+					}
+					cr.model[obj(key)] = outs[0].next
+				}
+				continue
+			}
+			require.Equal(t, len(lg.intents), seq, "only the last operation may be unacknowledged")
+			inflight = keys
+			for j, key := range keys {
+				cands[key] = []kstate{cr.model[obj(key)]}
+				for _, o := range apply(cr.model[obj(key)], cmds[j], now, now) {
+					cands[key] = append(cands[key], o.next)
+				}
+			}
+		}
+		applied := 0
+		all := append(append(keyNames(ck.keys), ck.accts...), ck.group...)
+		for _, key := range all {
+			got, err := readState(ctx, conns[ck.db], key)
+			require.NoError(t, err)
+			want, pending := cands[key]
+			if !pending {
+				want = []kstate{cr.model[obj(key)]}
+			}
+			found := -1
+			for i, s := range want {
+				if s == got {
+					found = i
+					break
+				}
+			}
+			require.True(t, found >= 0, "cycle %d, writer %d, key %s: recovered %s; the model allows %v (in flight: %q)",
+				n, w, key, got, want, lastIntent(lg))
+			if pending && found > 0 {
+				applied++
+			}
+			cr.model[obj(key)] = got
+		}
+		if len(inflight) > 1 && applied > 0 && applied < len(inflight) {
+			fig.tornInFlight.Add(1)
+			t.Logf("cycle %d: writer %d's in-flight %q was recovered on %d of its %d keys (each shard logs its own part)",
+				n, w, lastIntent(lg), applied, len(inflight))
+		}
+	}
+	cr.checkDBSize(ctx, conns)
+	return acked
+}
+
+// checkDBSize: no key exists that the model does not know of.
+func (cr *crashRun) checkDBSize(ctx context.Context, conns map[int]*kevy.Conn) {
+	for d, c := range conns {
+		want := int64(0)
+		for obj, st := range cr.model {
+			if st.T != tNone && strings.HasPrefix(obj, keyObj+strconv.Itoa(d)+"/") {
+				want++
+			}
+		}
+		n, err := c.DBSize(ctx)
+		require.NoError(cr.t, err)
+		require.Equal(cr.t, want, n, "keys in database %d", d)
+	}
+}
+
+func accepted(outs []outcome, reply string) []outcome {
+	var ok []outcome
+	for _, o := range outs {
+		if o.accepts(reply) {
+			ok = append(ok, o)
+		}
+	}
+	return ok
+}
+
+func keyNames(ks []lkey) []string {
+	out := make([]string, len(ks))
+	for i, k := range ks {
+		out[i] = k.name
+	}
+	return out
+}
+
+func lastIntent(lg writerLog) []string {
+	if len(lg.intents) == 0 {
+		return nil
+	}
+	return lg.intents[len(lg.intents)-1]
+}

@@ -1,0 +1,2 @@
+// Package stress is kevy's stress harness (run with go test -race ./stress/...).
+package stress

@@ -1,0 +1,189 @@
+package stress
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/kevydb/kevy/resp"
+	"github.com/kevydb/kevy/shard"
+)
+
+// Histories: every worker records the operations it ran, with their
+// invocation and response times and their replies; a round's history is
+// their union. A failing history is saved as JSON, and can be checked
+// again with TestReplay.
+
+// Op is one operation of a history.
+type Op struct {
+	Client  int      `json:"client"`            // the worker that ran it
+	Obj     string   `json:"obj"`               // the object it is checked against: k/db/key, g/db/group, a/db/group
+	Args    []string `json:"args"`              // the command (for groups: the model's op, see model_groups.go)
+	Call    int64    `json:"call"`              // invocation, ns since the round began (monotonic clock)
+	Return  int64    `json:"ret"`               // response, ns; -1: never (a lost call that may still run)
+	CallMs  int64    `json:"callMs"`            // wall clock at invocation, unix ms
+	RetMs   int64    `json:"retMs"`             // wall clock at response, unix ms
+	Reply   string   `json:"reply,omitempty"`   // canonical reply (reply.go)
+	Unknown bool     `json:"unknown,omitempty"` // the reply does not say whether the command took effect
+}
+
+// History is one round's record.
+type History struct {
+	Test    string            `json:"test"`
+	Engine  string            `json:"engine"`
+	Shards  int               `json:"shards"`
+	Seed    uint64            `json:"seed"`
+	Round   int               `json:"round"`
+	Started time.Time         `json:"started"`
+	Init    map[string]kstate `json:"init,omitempty"` // objects' initial states (account balances)
+	Ops     []Op              `json:"ops"`
+	Notes   []string          `json:"notes,omitempty"` // invariant violations seen while running, panics
+	Dir     string            `json:"dir,omitempty"`   // the data directory, for persistent rounds
+}
+
+// recorder is one worker's log.
+type recorder struct {
+	start  time.Time
+	client int
+	ops    []Op
+}
+
+// stamp is the moment a call began.
+type stamp struct{ t, ms int64 }
+
+func (r *recorder) begin() stamp {
+	now := time.Now()
+	return stamp{t: int64(now.Sub(r.start)), ms: now.UnixMilli()}
+}
+
+// end records an operation that began at s with reply rep. A lost call
+// (the engine gave up waiting) is recorded as never returning, since the
+// command may still run; a lost read is dropped, as it changes nothing.
+// It returns the reply's fate.
+func (r *recorder) end(obj string, args []string, s stamp, rep resp.Reply) fate {
+	now := time.Now()
+	op := Op{Client: r.client, Obj: obj, Args: args, Call: s.t, CallMs: s.ms,
+		Return: int64(now.Sub(r.start)), RetMs: now.UnixMilli()}
+	f := classify(rep)
+	switch f {
+	case fateLost, fateClosedSt:
+		if isRead(obj, args) {
+			return f
+		}
+		op.Return, op.RetMs, op.Unknown = -1, math.MaxInt64, true
+	case fateMisconf:
+		op.Unknown = true
+		fig.diskFaults.Add(1)
+	default:
+		op.Reply = canon(normalize(args[0], rep))
+	}
+	r.ops = append(r.ops, op)
+	return f
+}
+
+// isRead reports whether an op cannot change its object.
+func isRead(obj string, args []string) bool {
+	if !strings.HasPrefix(obj, keyObj) {
+		return strings.EqualFold(args[0], "mget")
+	}
+	c := shard.Lookup(args[0])
+	return c != nil && c.Flags&shard.FlagWrite == 0
+}
+
+// failDir returns where failing histories go: KEVY_STRESS_FAILDIR, or
+// failures/ next to the package's sources (go test runs in the package
+// directory).
+func failDir() string {
+	if d := os.Getenv("KEVY_STRESS_FAILDIR"); d != "" {
+		return d
+	}
+	return "failures"
+}
+
+// save writes h as JSON under failDir and returns the file's path. When
+// h.Dir is set, the data directory is copied next to it.
+func (h *History) save() (string, error) {
+	dir := failDir()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	name := fmt.Sprintf("%s-%s-%dshards-seed%d-round%d-%s", sanitize(h.Test), h.Engine, h.Shards, h.Seed,
+		h.Round, time.Now().Format("20060102-150405.000"))
+	path := filepath.Join(dir, name+".json")
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
+	b, err := json.Marshal(h)
+	if err != nil {
+		return "", err
+	}
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		return "", err
+	}
+	if h.Dir != "" {
+		if err := copyTree(h.Dir, filepath.Join(dir, name+".data")); err != nil {
+			return path, fmt.Errorf("copying the data directory: %w", err)
+		}
+	}
+	return path, nil
+}
+
+// loadHistory reads a history saved by save.
+func loadHistory(path string) (*History, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var h History
+	if err := json.Unmarshal(b, &h); err != nil {
+		return nil, fmt.Errorf("stress: %s: %w", path, err)
+	}
+	return &h, nil
+}
+
+// replayHint says how to look at a saved history again.
+func (h *History) replayHint(path string) string {
+	return fmt.Sprintf("saved the history to %s\n"+
+		"  check it again:  KEVY_STRESS_REPLAY=%s go test ./stress -run TestReplay -v\n"+
+		"  rerun the round: KEVY_STRESS_SEED=%d KEVY_STRESS_ENGINES=%s KEVY_STRESS_SHARDS=%d go test -race ./stress -run '%s' -v",
+		path, path, h.Seed, h.Engine, h.Shards, strings.SplitN(h.Test, "/", 2)[0])
+}
+
+func sanitize(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_':
+			return r
+		}
+		return '_'
+	}, s)
+}
+
+// copyTree copies the regular files under src to dst.
+func copyTree(src, dst string) error {
+	return filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(src, p)
+		if err != nil {
+			return err
+		}
+		target := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		if !d.Type().IsRegular() {
+			return nil
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, b, 0o644)
+	})
+}
