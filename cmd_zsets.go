@@ -534,22 +534,11 @@ func (x cmdable) ZMPop(ctx context.Context, order string, count int64, keys ...s
 	return replyKeyZs(r)
 }
 
-// zblockTimeout formats a blocking timeout in seconds with millisecond
-// precision, rounding a positive duration up to at least a millisecond (0
-// waits forever; a negative one gets Redis's error).
-func zblockTimeout(d time.Duration) string {
-	ms := d.Milliseconds()
-	if d > 0 && d%time.Millisecond != 0 {
-		ms++
-	}
-	return strconv.FormatFloat(float64(ms)/1000, 'f', -1, 64)
-}
-
 func (x cmdable) bzpop(ctx context.Context, cmd *shard.Command, name string, timeout time.Duration, keys []string) (*ZWithKey, error) {
 	argv := make([]string, 0, 2+len(keys))
 	argv = append(argv, name)
 	argv = append(argv, keys...)
-	argv = append(argv, zblockTimeout(timeout))
+	argv = append(argv, blockTimeout(timeout))
 	r, err := x.reply(ctx, cmd, argv)
 	if err != nil {
 		return nil, err
@@ -584,7 +573,7 @@ func (x cmdable) BZPopMax(ctx context.Context, timeout time.Duration, keys ...st
 // BZMPop is ZMPop waiting up to timeout (0 = forever) for a key to be
 // filled, as BZPopMin; it returns Nil on timeout.
 func (x cmdable) BZMPop(ctx context.Context, timeout time.Duration, order string, count int64, keys ...string) (string, []Z, error) {
-	r, err := x.reply(ctx, cmdBZMPop, zmpopArgv("BZMPOP", zblockTimeout(timeout), order, count, keys))
+	r, err := x.reply(ctx, cmdBZMPop, zmpopArgv("BZMPOP", blockTimeout(timeout), order, count, keys))
 	if err != nil {
 		return "", nil, err
 	}

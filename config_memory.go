@@ -45,7 +45,6 @@ const (
 	defaultMaxMemorySamples = 5
 	defaultLFULogFactor     = 10
 	defaultLFUDecayTime     = time.Minute
-	defaultSlowlogThreshold = 10 * time.Millisecond
 	defaultSlowlogMaxLen    = 128
 	defaultHz               = 10
 )
@@ -82,8 +81,8 @@ func (c Config) memoryDefaults() Config {
 	if c.LFUDecayTime == 0 {
 		c.LFUDecayTime = defaultLFUDecayTime
 	}
-	if c.SlowlogThreshold == 0 {
-		c.SlowlogThreshold = defaultSlowlogThreshold
+	if c.SlowlogThreshold <= 0 {
+		c.SlowlogThreshold = -1 // off
 	}
 	if c.SlowlogMaxLen == 0 {
 		c.SlowlogMaxLen = defaultSlowlogMaxLen
@@ -100,10 +99,3 @@ func (c Config) lfuLogFactor() int { return max(c.LFULogFactor, 0) }
 // lfuDecayMinutes returns Redis's lfu-decay-time for c (negative: 0).
 func (c Config) lfuDecayMinutes() int { return int(max(c.LFUDecayTime, 0) / time.Minute) }
 
-// slowlogMicros returns Redis's slowlog-log-slower-than for c: -1 when off.
-func (c Config) slowlogMicros() int64 {
-	if c.SlowlogThreshold < 0 {
-		return -1
-	}
-	return c.SlowlogThreshold.Microseconds()
-}

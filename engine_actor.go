@@ -87,6 +87,7 @@ type shardActor struct {
 	n   int       // number of shards
 	eng *actorEngine
 	load loadMeter // time spent working, for Stats; see engine_stats.go
+	sync *syncer   // pipelined group commit under FsyncAlways; nil in memory
 
 	closeErr error // from closing the log; read after the actor stopped
 }
@@ -165,20 +166,12 @@ func (s *shardActor) runItems(r *request) {
 // complete makes the effects of reqs durable as the policy requires, then
 // answers them.
 func (s *shardActor) complete(reqs []*request) {
+	if s.sync != nil && s.log.Fsync() == aof.FsyncAlways {
+		s.completeLater(reqs)
+		return
+	}
 	if err := commitEffects(s.ks, s.log); err != nil {
-		misconf := resp.Err(aof.MisconfText(err))
-		for _, r := range reqs {
-			switch {
-			case r.kind == reqExec && r.cmd.Flags&shard.FlagWrite != 0:
-				r.reply = misconf
-			case r.kind == reqBatch:
-				for i := range r.items {
-					if r.items[i].cmd.Flags&shard.FlagWrite != 0 {
-						r.items[i].reply = misconf
-					}
-				}
-			}
-		}
+		misconf(reqs, err)
 		s.eng.logger.Error("kevy: AOF write failed; writes refused until it recovers", "shard", s.id, "err", err)
 	}
 	s.ks.DeliverServed()
@@ -187,6 +180,56 @@ func (s *shardActor) complete(reqs []*request) {
 			r.Complete()
 		}
 	}
+}
+
+// completeLater is complete under FsyncAlways: the effects are written now
+// and the batch is answered by the syncer after its fsync (engine_sync.go).
+func (s *shardActor) completeLater(reqs []*request) {
+	var err error
+	wrote := false
+	if eff := s.ks.Effects(); len(eff) > 0 {
+		s.log.Append(eff)
+		s.ks.ClearEffects()
+		err = s.log.CommitNoSync()
+		wrote = true
+	}
+	if !wrote && s.sync.pending.Load() == 0 {
+		// Nothing to make durable, and nothing earlier awaits its fsync:
+		// the batch's reads saw only durable data.
+		s.ks.DeliverServed()
+		for _, r := range reqs {
+			if r.kind != reqHold {
+				r.Complete()
+			}
+		}
+		return
+	}
+	var out []*request
+	for _, r := range reqs {
+		if r.kind != reqHold {
+			out = append(out, r)
+		}
+	}
+	served := s.ks.TakeServed()
+	if err != nil {
+		s.eng.logger.Error("kevy: AOF write failed; writes refused until it recovers", "shard", s.id, "err", err)
+		misconf(out, err)
+	}
+	if len(out) == 0 && served == nil {
+		return
+	}
+	b := syncBatch{reqs: out, served: served}
+	if err == nil && s.sync.pending.Load() == 0 && s.act.Queued() == 0 {
+		// Nobody else is waiting: fsync here, saving the hand-off to the
+		// syncer (a goroutine wake-up) on the latency of a lone writer.
+		if err = s.log.SyncIfDirty(); err != nil {
+			s.eng.logger.Error("kevy: AOF fsync failed; writes refused until it recovers", "shard", s.id, "err", err)
+		}
+		answer(b, err)
+		return
+	}
+	s.sync.pending.Add(1)
+	s.sync.in <- b
 }
 
 // Tick runs active expiry and logs its deletions.
@@ -218,6 +261,9 @@ func (s *shardActor) Reject(r *request) {
 
 // Stop runs last on the shard goroutine: the log is synced and closed.
 func (s *shardActor) Stop() {
+	if s.sync != nil {
+		s.sync.stop()
+	}
 	if s.log != nil {
 		if err := s.log.Close(); err != nil {
 			s.closeErr = err
@@ -276,6 +322,7 @@ func newActorEngine(cfg Config, kss []*shard.Keyspace, logs []*aof.Log, settings
 		}
 		if logs != nil {
 			s.log = logs[i]
+			s.sync = newSyncer(s)
 		}
 		e.shards = append(e.shards, s)
 	}

@@ -2,6 +2,7 @@ package shard
 
 import (
 	"math"
+	"math/big"
 	"sync/atomic"
 
 	"github.com/kevydb/kevy/resp"
@@ -58,8 +59,18 @@ func ParseTimeout(c *Ctx, arg string) (int64, resp.Reply, bool) {
 	if !ok {
 		return 0, resp.Err(MsgTimeoutNotF), false
 	}
-	ms, _ := f.Float64()
-	ms = math.Ceil(ms * 1000)
+	// (long long) ceill(x * 1000.0), in long double as Redis computes it.
+	prod := new(big.Float).SetPrec(64).SetMode(big.ToNearestEven).Mul(f, big.NewFloat(1000))
+	var ms float64
+	if prod.IsInf() {
+		ms = math.Inf(prod.Sign())
+	} else {
+		x, _ := prod.Int(nil) // truncated toward zero
+		if !prod.IsInt() && prod.Sign() > 0 {
+			x.Add(x, big.NewInt(1))
+		}
+		ms, _ = new(big.Float).SetInt(x).Float64()
+	}
 	if ms < 0 {
 		return 0, resp.Err(MsgTimeoutNeg), false
 	}
@@ -232,6 +243,27 @@ func (ks *Keyspace) ServeReady(c *Ctx, nshards int) {
 		}
 	}
 	ks.blk.ready = ks.blk.ready[:0]
+}
+
+// Served is a set of waiter replies held back until durable.
+type Served []served
+
+// Deliver hands the replies to their waiters.
+func (s Served) Deliver() {
+	for _, x := range s {
+		x.w.Reply <- x.reply
+	}
+}
+
+// TakeServed returns the replies of the waiters served since the last call,
+// to be delivered later with Served.Deliver.
+func (ks *Keyspace) TakeServed() Served {
+	if len(ks.blk.served) == 0 {
+		return nil
+	}
+	out := Served(ks.blk.served)
+	ks.blk.served = nil
+	return out
 }
 
 // DeliverServed hands the replies of the waiters served since the last

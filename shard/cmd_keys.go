@@ -480,7 +480,7 @@ func mergeRandomKey(_ *Ctx, parts []resp.Reply) resp.Reply {
 // overflow; "-1" wraps to 2^64-1).
 func ParseCursor(s string) (uint64, bool) {
 	if s == "" {
-		return 0, false
+		return 0, true // strtoul of "" is 0, with nothing left over
 	}
 	neg := false
 	t := s

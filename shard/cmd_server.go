@@ -243,6 +243,9 @@ func cmdCommandGetKeys(c *Ctx) resp.Reply {
 	}
 	keys := cmd.Keys(args, nil)
 	if len(keys) == 0 {
+		if cmd.Flags&FlagMovableKeys != 0 {
+			return resp.Err("ERR Invalid arguments specified for command")
+		}
 		return resp.Err("ERR The command has no key arguments")
 	}
 	out := make([]string, len(keys))

@@ -168,7 +168,7 @@ func (c *Ctx) lookup(ks *Keyspace, db int, key string) *Entry {
 		ks.snap.preserve(db, e) // a write may follow: see snapshot.go
 	}
 	if !c.ReadOnly && (c.Cmd == nil || c.Cmd.Flags&FlagReadOnly == 0) {
-		ks.dbs[db].noteTouched(e) // a write may follow: re-account it (memory.go)
+		ks.noteTouched(db, e) // a write may follow: re-account it (memory.go)
 	}
 	if !c.noTouch {
 		ks.touch(e)
@@ -184,6 +184,7 @@ func (c *Ctx) Add(key string, t Type) *Entry { return c.AddIn(c.DB, key, t) }
 func (c *Ctx) AddIn(db int, key string, t Type) *Entry {
 	ks := c.KS(key)
 	e := ks.dbs[db].add(key, t)
+	ks.mem.mark(db) // account the new entry (memory.go)
 	e.Epoch = ks.epoch // new during a snapshot: not part of it
 	ks.initAccess(e)
 	ks.signalReady(db, key)

@@ -235,8 +235,8 @@ func (ks *Keyspace) evictEntry(db int, e *Entry) int64 {
 	ks.beforeChange(db, e)
 	freed := max(e.mem, 0)
 	ks.dbs[db].remove(key)
-	ks.mem.used -= freed
-	ks.mem.rt.add(-freed)
+	ks.mem.pub[db] -= freed
+	ks.publish(-freed)
 	ks.Stats.Evicted.Add(1)
 	ks.Modified(db, key)
 	ks.Propagate(db, "DEL", key)

@@ -21,10 +21,11 @@ type Options struct {
 // engine updates hits and misses under a read lock from many goroutines;
 // everything else about a Keyspace has a single owner at a time.
 type Stats struct {
-	Hits    atomic.Int64 // successful read lookups
-	Misses  atomic.Int64 // read lookups of missing keys
-	Expired atomic.Int64 // keys deleted because their TTL passed
-	Evicted atomic.Int64 // keys deleted by eviction
+	Hits     atomic.Int64 // successful read lookups
+	Misses   atomic.Int64 // read lookups of missing keys
+	Expired  atomic.Int64 // keys deleted because their TTL passed
+	Evicted  atomic.Int64 // keys deleted by eviction
+	Commands atomic.Int64 // commands run through Ctx.Run (next to Hits: one cache line)
 }
 
 // Keyspace is everything one shard owns: its logical databases, the effect

@@ -1,6 +1,7 @@
 package shard
 
 import (
+	"math/bits"
 	"math/rand/v2"
 	"sync/atomic"
 	"unsafe"
@@ -158,37 +159,91 @@ func (db *DB) Mem() int64 { return db.mem }
 // It belongs to the keyspace's owner.
 type memState struct {
 	rt     *Runtime
-	used   int64 // the sum of the databases' mem, as last published
+	used   int64   // the sum of pub, as last published in rt
+	pub    []int64 // per database, its mem as last added into used
+	dirty  uint64  // databases with entries queued since the last settle; bit 63: any beyond 62
 	pool   evictionPool
 	nextDB int // the next database the random policies start from
-	stats  *shardStats
+	stats  shardStats
 }
 
-func (m *memState) init(_ *Keyspace, rt *Runtime) {
+func (m *memState) init(ks *Keyspace, rt *Runtime) {
 	if rt == nil {
 		rt = NewRuntime(1)
 	}
 	m.rt = rt
-	m.stats = newShardStats()
+	m.pub = make([]int64, len(ks.dbs))
+	m.stats.init()
 }
 
-// SettleMemory re-accounts the entries changed since the last settle and
-// publishes the keyspace's total in the store-wide Runtime. Engines need
-// not call it after commands they run with [Ctx.Run]; ticks and statistics
-// readers do.
+// mark records that database db has entries queued for re-accounting.
+func (m *memState) mark(db int) {
+	if db < 63 {
+		m.dirty |= 1 << db
+	} else {
+		m.dirty |= 1 << 63
+	}
+}
+
+// noteTouched queues e, in database db, for re-accounting.
+func (ks *Keyspace) noteTouched(db int, e *Entry) {
+	ks.dbs[db].noteTouched(e)
+	ks.mem.mark(db)
+}
+
+// settleDB re-accounts database d's queued entries and returns how much
+// its total moved since it was last published.
+func (ks *Keyspace) settleDB(d int) int64 {
+	db := &ks.dbs[d]
+	if len(db.touched) > 0 {
+		db.settle()
+	}
+	delta := db.mem - ks.mem.pub[d]
+	ks.mem.pub[d] = db.mem
+	return delta
+}
+
+// publish adds delta to the keyspace's and the store's totals.
+func (ks *Keyspace) publish(delta int64) {
+	if delta != 0 {
+		ks.mem.used += delta
+		ks.mem.rt.add(delta)
+	}
+}
+
+// SettleMemory re-accounts every database's queued entries and publishes
+// the keyspace's total in the store-wide Runtime: what ticks and
+// statistics readers run. After a command, Ctx.Run settles only the
+// databases the command touched.
 func (ks *Keyspace) SettleMemory() {
-	var sum int64
-	for i := range ks.dbs {
-		db := &ks.dbs[i]
-		if len(db.touched) > 0 {
-			db.settle()
-		}
-		sum += db.mem
+	var delta int64
+	for d := range ks.dbs {
+		delta += ks.settleDB(d)
 	}
-	if d := sum - ks.mem.used; d != 0 {
-		ks.mem.used = sum
-		ks.mem.rt.add(d)
+	ks.mem.dirty = 0
+	ks.publish(delta)
+}
+
+// settleAfter settles after a command on database cur: cur and the
+// databases marked since the last settle. A database changed by a path that
+// marks nothing (a removal elsewhere, a bulk import) is caught by the next
+// full settle; until then the total errs high for removals, which only
+// makes eviction start early.
+func (ks *Keyspace) settleAfter(cur int) {
+	dirty := ks.mem.dirty
+	ks.mem.dirty = 0
+	if dirty&(1<<63) != 0 {
+		ks.SettleMemory()
+		return
 	}
+	delta := ks.settleDB(cur)
+	dirty &^= 1 << cur
+	for dirty != 0 {
+		d := bits.TrailingZeros64(dirty)
+		dirty &^= 1 << d
+		delta += ks.settleDB(d)
+	}
+	ks.publish(delta)
 }
 
 // UsedMemory returns the keyspace's accounted bytes as of its last settle.
@@ -301,15 +356,43 @@ func (rt *Runtime) EvictionTime() int64 { return rt.evictionTime.Load() }
 
 // runtime returns the Runtime of the keyspaces c is bound to, or nil.
 func (c *Ctx) runtime() *Runtime {
+	if ks := c.firstBound(); ks != nil {
+		return ks.mem.rt
+	}
+	return nil
+}
+
+// firstBound returns the keyspace c is bound to, or the first of those it
+// spans, or nil.
+func (c *Ctx) firstBound() *Keyspace {
 	if c.ks != nil {
-		return c.ks.mem.rt
+		return c.ks
 	}
 	for _, ks := range c.group {
 		if ks != nil {
-			return ks.mem.rt
+			return ks
 		}
 	}
 	return nil
+}
+
+// settleAfterCommand settles the keyspaces c is bound to after a write:
+// the databases it touched, or everything after a command that works on
+// whole databases (FLUSHALL, FLUSHDB, SWAPDB).
+func (c *Ctx) settleAfterCommand() {
+	if c.Cmd.Route == RouteAll {
+		c.settleBound()
+		return
+	}
+	if c.ks != nil {
+		c.ks.settleAfter(c.DB)
+		return
+	}
+	for _, ks := range c.group {
+		if ks != nil {
+			ks.settleAfter(c.DB)
+		}
+	}
 }
 
 // settleBound settles every keyspace c is bound to.

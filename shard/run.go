@@ -28,12 +28,14 @@ import (
 //   - error replies are counted.
 func (c *Ctx) Run() resp.Reply {
 	cmd := c.Cmd
-	rt := c.runtime()
-	if rt == nil {
-		return cmd.Run(c)
+	ks := c.ks
+	if ks == nil {
+		if ks = c.firstBound(); ks == nil {
+			return cmd.Run(c)
+		}
 	}
-	st := c.anyKS().mem.stats
-	st.commands.Add(1)
+	rt, st := ks.mem.rt, &ks.mem.stats
+	ks.Stats.Commands.Add(1)
 	if cmd.Flags&FlagDenyOOM != 0 && !c.oomChecked && rt.limit.Load() > 0 {
 		if rep, ok := c.ensureMemory(rt); !ok {
 			if cs := st.cmds[cmd]; cs != nil {
@@ -47,7 +49,7 @@ func (c *Ctx) Run() resp.Reply {
 	if thr < 0 {
 		rep := cmd.Run(c)
 		if cmd.Flags&FlagWrite != 0 {
-			c.settleBound()
+			c.settleAfterCommand()
 		}
 		if rep.Kind == resp.Error {
 			c.countError(rt, st, cmd, rep)
@@ -57,7 +59,7 @@ func (c *Ctx) Run() resp.Reply {
 	start := time.Now()
 	rep := cmd.Run(c)
 	if cmd.Flags&FlagWrite != 0 {
-		c.settleBound()
+		c.settleAfterCommand()
 	}
 	d := time.Since(start)
 	if cs := st.cmds[cmd]; cs != nil {
@@ -94,24 +96,22 @@ type CmdStat struct {
 // keyspace is created and never changes, so concurrent readers (the
 // lock-based engine's) may share it; the counters are atomics.
 type shardStats struct {
-	commands atomic.Int64
-	cmds     map[*Command]*CmdStat
+	cmds map[*Command]*CmdStat
 }
 
-func newShardStats() *shardStats {
-	st := &shardStats{cmds: map[*Command]*CmdStat{}}
+func (st *shardStats) init() {
+	st.cmds = map[*Command]*CmdStat{}
 	for _, c := range Commands() {
 		st.cmds[c] = &CmdStat{}
 		for _, s := range c.Subs {
 			st.cmds[s] = &CmdStat{}
 		}
 	}
-	return st
 }
 
 // CommandsProcessed returns the number of commands the keyspace ran
 // through Ctx.Run.
-func (ks *Keyspace) CommandsProcessed() int64 { return ks.mem.stats.commands.Load() }
+func (ks *Keyspace) CommandsProcessed() int64 { return ks.Stats.Commands.Load() }
 
 // CommandStats calls fn for every command with a nonzero counter on this
 // keyspace.
@@ -129,7 +129,7 @@ func (ks *Keyspace) ResetStats() {
 	ks.Stats.Misses.Store(0)
 	ks.Stats.Expired.Store(0)
 	ks.Stats.Evicted.Store(0)
-	ks.mem.stats.commands.Store(0)
+	ks.Stats.Commands.Store(0)
 	for _, st := range ks.mem.stats.cmds {
 		st.Calls.Store(0)
 		st.Nanos.Store(0)

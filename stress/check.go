@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -74,6 +75,9 @@ func step(init map[string]kstate, st kstate, op *Op) []any {
 	if st.T == tInit {
 		st = init[op.Obj]
 	}
+	if !op.Unknown && refused(op.Reply) {
+		return []any{st} // refused before it ran: see misconf.go
+	}
 	var outs []outcome
 	switch {
 	case strings.HasPrefix(op.Obj, keyObj):
@@ -110,8 +114,8 @@ func operations(ops []Op) []porcupine.Operation {
 }
 
 // checkHistory checks h. When it fails, the objects at fault are found
-// and the first one's visualization written under failDir.
-func checkHistory(h *History, timeout time.Duration) checkResult {
+// and, with visual, the first one's visualization written under failDir.
+func checkHistory(h *History, timeout time.Duration, visual bool) checkResult {
 	m := model(h.Init)
 	ops := operations(h.Ops)
 	res := checkResult{Ops: len(ops), Objects: len(m.Partition(ops))}
@@ -129,7 +133,7 @@ func checkHistory(h *History, timeout time.Duration) checkResult {
 		}
 		obj := part[0].Input.(*Op).Obj
 		res.Illegal = append(res.Illegal, obj)
-		if res.Visual == "" {
+		if visual && res.Visual == "" {
 			res.Visual = visualize(h, obj, m, info)
 		}
 	}
@@ -179,6 +183,66 @@ func describeObject(h *History, obj string, limit int) string {
 		}
 		fmt.Fprintf(&b, "  w%-2d [%.3fms .. %s] %s -> %s\n", op.Client, float64(op.Call)/1e6, ret,
 			strings.Join(op.Args, " "), reply)
+	}
+	return b.String()
+}
+
+// explain describes why obj's history fails: the end of the longest
+// prefix porcupine could linearize, with the model's possible states
+// after each step, and the operations that could come next, none of which
+// the model allows.
+func explain(h *History, obj string, steps int) string {
+	var ops []Op
+	for _, op := range h.Ops {
+		if op.Obj == obj {
+			ops = append(ops, op)
+		}
+	}
+	m := model(h.Init)
+	res, info := porcupine.CheckOperationsVerbose(m, operations(ops), 0)
+	if res != porcupine.Illegal {
+		return "(linearizable on its own)"
+	}
+	var best []porcupine.Operation
+	for _, part := range info.PartialLinearizationsOperations() {
+		for _, l := range part {
+			if len(l) > len(best) {
+				best = l
+			}
+		}
+	}
+	var b strings.Builder
+	states := []kstate{{T: tInit}}
+	for i, o := range best {
+		op := o.Input.(*Op)
+		var next []kstate
+		for _, s := range states {
+			for _, n := range step(h.Init, s, op) {
+				if k := n.(kstate); !slices.Contains(next, k) {
+					next = append(next, k)
+				}
+			}
+		}
+		states = next
+		if i >= len(best)-steps {
+			fmt.Fprintf(&b, "  %s\n      -> %v\n", m.DescribeOperation(op, op), states)
+		}
+	}
+	fmt.Fprintf(&b, "linearized %d of %d operations; none of those that may come next fits:\n", len(best), len(ops))
+	done := map[*Op]bool{}
+	for _, o := range best {
+		done[o.Input.(*Op)] = true
+	}
+	var minRet int64 = math.MaxInt64
+	for i := range ops {
+		if op := &ops[i]; !done[op] && op.Return >= 0 {
+			minRet = min(minRet, op.Return)
+		}
+	}
+	for i := range ops {
+		if op := &ops[i]; !done[op] && op.Call <= minRet {
+			fmt.Fprintf(&b, "  w%d [%.3fms] %s\n", op.Client, float64(op.Call)/1e6, m.DescribeOperation(op, op))
+		}
 	}
 	return b.String()
 }

@@ -29,6 +29,7 @@ type Op struct {
 	RetMs   int64    `json:"retMs"`             // wall clock at response, unix ms
 	Reply   string   `json:"reply,omitempty"`   // canonical reply (reply.go)
 	Unknown bool     `json:"unknown,omitempty"` // the reply does not say whether the command took effect
+	Tx      bool     `json:"tx,omitempty"`      // it ran inside MULTI/EXEC with other keys
 }
 
 // History is one round's record.
@@ -43,6 +44,9 @@ type History struct {
 	Ops     []Op              `json:"ops"`
 	Notes   []string          `json:"notes,omitempty"` // invariant violations seen while running, panics
 	Dir     string            `json:"dir,omitempty"`   // the data directory, for persistent rounds
+	// ObjShards lists the shards of the multi-key objects' keys (single
+	// keys' shards follow from their names and Shards).
+	ObjShards map[string][]int `json:"objShards,omitempty"`
 }
 
 // recorder is one worker's log.
@@ -50,6 +54,7 @@ type recorder struct {
 	start  time.Time
 	client int
 	ops    []Op
+	inTx   bool // the ops being recorded ran in one MULTI/EXEC
 }
 
 // stamp is the moment a call began.
@@ -67,7 +72,7 @@ func (r *recorder) begin() stamp {
 func (r *recorder) end(obj string, args []string, s stamp, rep resp.Reply) fate {
 	now := time.Now()
 	op := Op{Client: r.client, Obj: obj, Args: args, Call: s.t, CallMs: s.ms,
-		Return: int64(now.Sub(r.start)), RetMs: now.UnixMilli()}
+		Return: int64(now.Sub(r.start)), RetMs: now.UnixMilli(), Tx: r.inTx}
 	f := classify(rep)
 	switch f {
 	case fateLost, fateClosedSt:
@@ -76,7 +81,8 @@ func (r *recorder) end(obj string, args []string, s stamp, rep resp.Reply) fate 
 		}
 		op.Return, op.RetMs, op.Unknown = -1, math.MaxInt64, true
 	case fateMisconf:
-		op.Unknown = true
+		op.Unknown = true // refineMisconf narrows this down
+		op.Reply = canon(rep)
 		fig.diskFaults.Add(1)
 	default:
 		op.Reply = canon(normalize(args[0], rep))

@@ -78,13 +78,13 @@ func TestReplay(t *testing.T) {
 	for _, n := range h.Notes {
 		t.Logf("note recorded while running: %s", n)
 	}
-	res := checkHistory(h, k.checkTimeout)
+	res := checkHistory(h, k.checkTimeout, true)
 	t.Logf("%s: %d ops in %d histories (engine %s, %d shards, seed %d)", path, res.Ops, res.Objects, h.Engine, h.Shards, h.Seed)
 	if res.TimedOut {
 		t.Fatalf("inconclusive: the check timed out")
 	}
 	for _, obj := range res.Illegal {
-		t.Errorf("not linearizable: %s\n%s", obj, describeObject(h, obj, 40))
+		t.Errorf("not linearizable: %s\n%s\nwhere it breaks:\n%s", obj, describeObject(h, obj, 40), explain(h, obj, 15))
 	}
 	if res.Visual != "" {
 		t.Logf("visualization: %s", res.Visual)

@@ -47,7 +47,7 @@ func setup(t *testing.T) (knobs, []*family) {
 // judge checks a finished round: the workers' errors, the invariants seen
 // while running, and the history's linearizability. It closes the store
 // and returns a description of what failed ("" when nothing did).
-func judge(t *testing.T, k knobs, res *roundResult) (failure string, check checkResult) {
+func judge(t *testing.T, k knobs, res *roundResult, visual bool) (failure string, check checkResult) {
 	t.Helper()
 	var b strings.Builder
 	if err := res.db.Close(); err != nil {
@@ -63,7 +63,7 @@ func judge(t *testing.T, k knobs, res *roundResult) (failure string, check check
 		}
 		fmt.Fprintf(&b, "invariant: %s\n", n)
 	}
-	check = checkHistory(res.h, k.checkTimeout)
+	check = checkHistory(res.h, k.checkTimeout, visual)
 	fig.rounds.Add(1)
 	fig.ops.Add(int64(check.Ops))
 	fig.objects.Add(int64(check.Objects))
@@ -77,6 +77,9 @@ func judge(t *testing.T, k knobs, res *roundResult) (failure string, check check
 			break
 		}
 		fmt.Fprintf(&b, "not linearizable: %s; its last operations:\n%s", obj, describeObject(res.h, obj, 25))
+		if i == 0 && visual {
+			fmt.Fprintf(&b, "where it breaks:\n%s", explain(res.h, obj, 8))
+		}
 	}
 	if check.Visual != "" {
 		fmt.Fprintf(&b, "visualization: %s\n", check.Visual)
@@ -105,7 +108,7 @@ func runJudged(t *testing.T, k knobs, rc roundConfig, fams []*family) *roundResu
 		}
 		t.Fatalf("round: %v", err)
 	}
-	failure, check := judge(t, k, res)
+	failure, check := judge(t, k, res, true)
 	if failure != "" {
 		t.Fatalf("%s%s", failure, saveNote(res.h))
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/kevydb/kevy"
+	"github.com/kevydb/kevy/shard"
 	"golang.org/x/sync/errgroup"
 )
 
@@ -57,6 +58,13 @@ func runRound(rc roundConfig, fams []*family) (*roundResult, error) {
 	start := time.Now()
 	h := &History{Test: rc.test, Engine: rc.engine.String(), Shards: rc.shards, Seed: rc.seed, Round: rc.round,
 		Started: start, Init: l.init(), Dir: rc.dir}
+	h.ObjShards = map[string][]int{}
+	router := shard.NewRouter(rc.shards)
+	for _, m := range append(append([]multiDef(nil), l.groups...), l.accts...) {
+		for _, k := range m.keys {
+			h.ObjShards[m.obj] = append(h.ObjShards[m.obj], router.Shard(k))
+		}
+	}
 	res := &roundResult{h: h, db: db}
 	ctx := context.Background()
 	for _, a := range l.accts {
@@ -105,6 +113,7 @@ func runRound(rc roundConfig, fams []*family) (*roundResult, error) {
 		h.Ops = append(h.Ops, sw.rec.ops...)
 	}
 	h.Notes = res.notes
+	h.refineMisconf()
 	return res, nil
 }
 
@@ -244,9 +253,11 @@ func (w *worker) multi() {
 	if !ok {
 		return
 	}
+	w.rec.inTx = true
 	for i := range cmds {
 		w.rec.end(keys[i].obj, cmds[i], s, reps[i])
 	}
+	w.rec.inTx = false
 }
 
 // txn runs cmds in MULTI/EXEC on c and returns EXEC's reply (raw) and

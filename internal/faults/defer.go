@@ -81,3 +81,18 @@ func Flush(c *shard.Ctx, ks *shard.Keyspace, nshards int) {
 	c.Args, c.Client, c.Cmd = nil, nil, nil
 	pending.Add(-int64(len(list)))
 }
+
+// Reset drops the writes still deferred (those of stores already closed)
+// and turns every switch off. Tests call it when done with a broken
+// store.
+func Reset() {
+	on.Store(0)
+	deferMu.Lock()
+	n := 0
+	for _, l := range deferrals {
+		n += len(l)
+	}
+	clear(deferrals)
+	deferMu.Unlock()
+	pending.Add(-int64(n))
+}
