@@ -36,13 +36,21 @@ type Workload struct {
 	Desc string
 }
 
-// Workloads every target supports.
+// Workloads every target supports. Per-operation figures: PIPE64 is
+// reported per command of the pipeline, the others per call.
 var Workloads = []Workload{
 	{"GET", "GET of an existing key"},
 	{"SET", "SET overwriting a key"},
 	{"MIX", "90% GET, 10% SET"},
-	{"PIPE64", "64 GETs in one pipeline, per command"},
+	{"INCR", "INCR of a counter"},
+	{"HSET", "HSET of a field in one of the hashes"},
+	{"HGET", "HGET of a field"},
+	{"LPUSH", "LPUSH onto one of the lists"},
+	{"LPOP", "LPOP from one of the lists (refilled)"},
+	{"ZADD", "ZADD of a member with a new score"},
+	{"ZSCORE", "ZSCORE of a member"},
 	{"MGET10", "MGET of 10 keys, per call"},
+	{"PIPE64", "64 GETs in one pipeline, per command"},
 }
 
 // Cell is one measurement.
@@ -183,22 +191,71 @@ func measure(ctx context.Context, r Runner, w string, g int, d time.Duration) (f
 	return per, nil
 }
 
+// Collections the collection workloads use: a small fixed set of hashes,
+// lists and sorted sets spread over the shards.
+const collections = 64
+
+// CollectionKey names collection j of a kind ("h", "l", "z").
+func CollectionKey(kind string, j int) string {
+	return kind + ":" + strconv.Itoa(j%collections)
+}
+
+// Field names the field (or member) i of a collection.
+func Field(i int) string { return "f" + strconv.Itoa(i&1023) }
+
 // KevyTarget returns a target running on a kevy store with the given
-// configuration.
+// configuration. For durable-write measurements pass a Config with Dir and
+// Fsync set; the directory is removed by Close when remove is set.
 func KevyTarget(name string, cfg kevy.Config) Target {
 	return Target{Name: name, Setup: func(keys []string) (Runner, error) {
 		db, err := kevy.Open(cfg)
 		if err != nil {
 			return nil, err
 		}
-		ctx := context.Background()
-		for i, k := range keys {
-			if err := db.Set(ctx, k, "value-"+strconv.Itoa(i), 0); err != nil {
-				return nil, err
-			}
+		if err := Fill(context.Background(), db, keys); err != nil {
+			db.Close()
+			return nil, err
 		}
 		return &kevyRunner{db: db, keys: keys}, nil
 	}}
+}
+
+// Fill loads the keyspace the workloads expect: every key a string, and
+// the hashes, lists and sorted sets with 1024 fields each.
+func Fill(ctx context.Context, db *kevy.Store, keys []string) error {
+	c := db.Conn()
+	defer c.Close()
+	var batch [][]string
+	flush := func() error {
+		for _, r := range c.ExecPipeline(ctx, batch...) {
+			if r.Kind == kevy.ReplyError {
+				return fmt.Errorf("fill: %s", r.Str)
+			}
+		}
+		batch = batch[:0]
+		return nil
+	}
+	for i, k := range keys {
+		batch = append(batch, []string{"SET", k, "value-" + strconv.Itoa(i)})
+		if len(batch) == 1024 {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	for j := 0; j < collections; j++ {
+		for i := 0; i < 1024; i++ {
+			f := Field(i)
+			batch = append(batch,
+				[]string{"HSET", CollectionKey("h", j), f, "v"},
+				[]string{"RPUSH", CollectionKey("l", j), f},
+				[]string{"ZADD", CollectionKey("z", j), strconv.Itoa(i), f})
+		}
+		if err := flush(); err != nil {
+			return err
+		}
+	}
+	return flush()
 }
 
 type kevyRunner struct {
@@ -209,29 +266,59 @@ type kevyRunner struct {
 func (k *kevyRunner) key(i int) string { return k.keys[i%len(k.keys)] }
 
 func (k *kevyRunner) Op(ctx context.Context, w string, _ int, i int) error {
+	db := k.db
 	switch w {
 	case "GET":
-		_, err := k.db.Get(ctx, k.key(i))
+		_, err := db.Get(ctx, k.key(i))
 		return err
 	case "SET":
-		return k.db.Set(ctx, k.key(i), "v", 0)
+		return db.Set(ctx, k.key(i), "v", 0)
 	case "MIX":
 		if i%10 == 0 {
-			return k.db.Set(ctx, k.key(i), "v", 0)
+			return db.Set(ctx, k.key(i), "v", 0)
 		}
-		_, err := k.db.Get(ctx, k.key(i))
+		_, err := db.Get(ctx, k.key(i))
+		return err
+	case "INCR":
+		_, err := db.Incr(ctx, "counter:"+strconv.Itoa(i&63))
+		return err
+	case "HSET":
+		_, err := db.HSet(ctx, CollectionKey("h", i), Field(i), "w")
+		return err
+	case "HGET":
+		_, err := db.HGet(ctx, CollectionKey("h", i), Field(i))
+		return err
+	case "LPUSH":
+		_, err := db.LPush(ctx, CollectionKey("lp", i), "x")
+		return err
+	case "LPOP":
+		key := CollectionKey("l", i)
+		_, err := db.LPop(ctx, key)
+		if err == kevy.Nil {
+			_, err = db.RPush(ctx, key, "x", "y", "z")
+		}
+		return err
+	case "ZADD":
+		_, err := db.ZAdd(ctx, CollectionKey("z", i), kevy.Z{Score: float64(i & 4095), Member: Field(i)})
+		return err
+	case "ZSCORE":
+		_, err := db.ZScore(ctx, CollectionKey("z", i), Field(i))
 		return err
 	case "MGET10":
 		var a [10]string
 		for j := range a {
 			a[j] = k.key(i*10 + j)
 		}
-		_, err := k.db.MGet(ctx, a[:]...)
+		_, err := db.MGet(ctx, a[:]...)
 		return err
 	case "PIPE64":
-		for j := 0; j < 64; j++ {
-			if _, err := k.db.Get(ctx, k.key(i*64+j)); err != nil {
-				return err
+		cmds := make([][]string, 64)
+		for j := range cmds {
+			cmds[j] = []string{"GET", k.key(i*64 + j)}
+		}
+		for _, r := range db.ExecPipeline(ctx, cmds...) {
+			if r.Kind == kevy.ReplyError {
+				return fmt.Errorf("%s", r.Str)
 			}
 		}
 		return nil
@@ -262,14 +349,16 @@ func FloorTargets() []Target {
 			go func() {
 				defer close(c.done)
 				for r := range c.in {
-					if r.set {
-						m[r.key] = "v"
+					for _, k := range r.keys {
+						if r.set {
+							m[k] = "v"
+						}
+						r.val = m[k]
 					}
-					r.val = m[r.key]
 					r.reply <- struct{}{}
 				}
 			}()
-			c.pool.New = func() any { return &chanReq{reply: make(chan struct{}, 1)} }
+			c.pool.New = func() any { return &chanReq{reply: make(chan struct{}, 1), keys: make([]string, 0, 64)} }
 			return c, nil
 		}},
 	}
@@ -284,7 +373,7 @@ type mutexRunner struct {
 
 func (r *mutexRunner) Op(_ context.Context, w string, _ int, i int) error {
 	k := r.keys[i%len(r.keys)]
-	if w == "SET" || (w == "MIX" && i%10 == 0) {
+	if isWrite(w, i) {
 		r.mu.Lock()
 		r.m[k] = "v"
 		r.mu.Unlock()
@@ -308,7 +397,7 @@ func (r *mutexRunner) Op(_ context.Context, w string, _ int, i int) error {
 func (r *mutexRunner) Close() error { return nil }
 
 type chanReq struct {
-	key   string
+	keys  []string // one key, or a batch (MGET10, PIPE64: one message for all)
 	val   string
 	set   bool
 	reply chan struct{}
@@ -329,14 +418,15 @@ func (c *chanRunner) Op(_ context.Context, w string, _ int, i int) error {
 	case "MGET10":
 		n = 10
 	}
+	r := c.pool.Get().(*chanReq)
+	r.keys = r.keys[:0]
 	for j := 0; j < n; j++ {
-		r := c.pool.Get().(*chanReq)
-		r.key = c.keys[(i*n+j)%len(c.keys)]
-		r.set = w == "SET" || (w == "MIX" && i%10 == 0)
-		c.in <- r
-		<-r.reply
-		c.pool.Put(r)
+		r.keys = append(r.keys, c.keys[(i*n+j)%len(c.keys)])
 	}
+	r.set = isWrite(w, i)
+	c.in <- r
+	<-r.reply
+	c.pool.Put(r)
 	return nil
 }
 
@@ -344,4 +434,16 @@ func (c *chanRunner) Close() error {
 	close(c.in)
 	<-c.done
 	return nil
+}
+
+// isWrite tells the floors which operations write (they model every
+// workload as a map read or write of one key).
+func isWrite(w string, i int) bool {
+	switch w {
+	case "SET", "INCR", "HSET", "LPUSH", "LPOP", "ZADD":
+		return true
+	case "MIX":
+		return i%10 == 0
+	}
+	return false
 }
