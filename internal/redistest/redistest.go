@@ -199,6 +199,17 @@ func (c *Client) Do(args ...string) (Value, error) {
 	return c.read()
 }
 
+// Receive reads the next reply without sending anything: a message pushed
+// to a subscribed connection. It waits at most d.
+func (c *Client) Receive(d time.Duration) (Value, error) {
+	_ = c.conn.SetReadDeadline(time.Now().Add(d))
+	return c.read()
+}
+
+// Send writes a command without reading its reply (for SUBSCRIBE, whose
+// replies are read with Receive).
+func (c *Client) Send(args ...string) error { return c.send(args) }
+
 // MustDo is Do that fails the test on an I/O error. Redis error replies are
 // returned as values of Type '-', not as failures.
 func (c *Client) MustDo(t testing.TB, args ...string) Value {
