@@ -24,6 +24,7 @@ type Conn struct {
 	closed bool
 	tx     txState
 	sub    *connSub // subscriber mode; nil when not subscribed
+	pipe   pipeScratch
 }
 
 // Conn returns a new connection on database 0.
@@ -111,6 +112,7 @@ func (x cmdable) Exec(ctx context.Context, args ...string) Reply {
 		if x.c != nil && x.c.tx.active {
 			x.c.tx.dirty = true // EXEC will answer EXECABORT
 		}
+		x.s.obs.rejected(args, errRep) // cmdstats.go
 		return errRep
 	}
 	rep, err := x.run(ctx, cmd, args)
@@ -137,6 +139,7 @@ func (x cmdable) Do(ctx context.Context, args ...any) (any, error) {
 	}
 	cmd, errRep := shard.Resolve(words)
 	if cmd == nil {
+		x.s.obs.rejected(words, errRep) // cmdstats.go
 		return nil, replyError(errRep)
 	}
 	rep, err := x.run(ctx, cmd, words)

@@ -36,7 +36,9 @@ func (c *Conn) connCommand(ctx context.Context, cmd *shard.Command, args []strin
 	}
 	// Clone: handlers are called indirectly, and the escape analysis
 	// would otherwise move every caller's argument array to the heap.
-	return h(c, ctx, slices.Clone(args)), nil
+	// (A new variable: reassigning the parameter would make it escape.)
+	own := slices.Clone(args)
+	return c.s.obs.runConnCommand(cmd, own, &c.client, func() resp.Reply { return h(c, ctx, own) }), nil // cmdstats.go
 }
 
 func (c *Conn) cmdSelect(_ context.Context, args []string) resp.Reply {

@@ -38,12 +38,7 @@ const (
 	reqBatch                // run items, a pipeline's commands for this shard, in order
 )
 
-// batchItem is one command of a pipeline batch.
-type batchItem struct {
-	cmd   *shard.Command
-	args  []string
-	reply resp.Reply
-}
+
 
 // request is a message to a shard actor. Requests are pooled per engine and
 // reused only after their completion was received.
@@ -58,7 +53,7 @@ type request struct {
 	fn     func(ks *shard.Keyspace)
 	hold   *actor.Hold
 	waiter *shard.Waiter // set when the command blocked
-	items  []batchItem   // reqBatch
+	items  []shard.BatchItem // reqBatch: this shard's commands of a pipeline
 	argbuf [6]string
 }
 
@@ -79,13 +74,13 @@ func (r *request) reset() {
 
 // shardActor is the handler of one shard's actor: the sole owner of ks.
 type shardActor struct {
-	id  int
-	act *actor.Actor[*request]
-	ks  *shard.Keyspace
-	log *aof.Log  // nil for an in-memory store
-	ctx shard.Ctx // reused for every command the loop runs
-	n   int       // number of shards
-	eng *actorEngine
+	id   int
+	act  *actor.Actor[*request]
+	ks   *shard.Keyspace
+	log  *aof.Log  // nil for an in-memory store
+	ctx  shard.Ctx // reused for every command the loop runs
+	n    int       // number of shards
+	eng  *actorEngine
 	load loadMeter // time spent working, for Stats; see engine_stats.go
 	sync *syncer   // pipelined group commit under FsyncAlways; nil in memory
 
@@ -146,14 +141,14 @@ func (s *shardActor) runItems(r *request) {
 	failed := s.log != nil && s.log.Err() != nil
 	for i := range r.items {
 		it := &r.items[i]
-		if failed && it.cmd.Flags&shard.FlagWrite != 0 {
-			it.reply = resp.Err(aof.MisconfText(s.log.Err()))
+		if failed && it.Cmd.Flags&shard.FlagWrite != 0 {
+			it.Reply = resp.Err(aof.MisconfText(s.log.Err()))
 			continue
 		}
 		c.Bind(s.ks, s.n)
-		c.DB, c.Cmd, c.Args, c.Client = r.db, it.cmd, it.args, r.cl
+		c.DB, c.Cmd, c.Args, c.Client = r.db, it.Cmd, it.Args, r.cl
 		c.NoBlock = true
-		it.reply = c.Run()
+		it.Reply = c.Run()
 		c.NoBlock = false
 		c.Blocked()
 	}
@@ -658,29 +653,25 @@ func (e *actorEngine) close() error {
 // stopped is closed when the engine shuts down.
 func (e *actorEngine) stopped() <-chan struct{} { return e.sup.Quit() }
 
-// execBatch runs single-shard commands, each item on the shard of its keys
-// (shardOf[i]), sending one message per shard involved; the shards work in
-// parallel, each running its items in order. Replies land in items.
-func (e *actorEngine) execBatch(ctx context.Context, db int, cl *shard.Client, items []batchItem, shardOf []int) error {
-	per := make([][]batchItem, len(e.shards))
-	idx := make([][]int, len(e.shards))
-	for i, it := range items {
-		sh := shardOf[i]
-		per[sh] = append(per[sh], it)
-		idx[sh] = append(idx[sh], i)
-	}
-	reqs := make([]*request, len(e.shards))
+// execBatch runs a pipeline segment of single-shard commands, sorted by
+// shard: items[bounds[i]:bounds[i+1]] are shard i's, in pipeline order. It
+// sends one message per shard involved (the shards work in parallel, each
+// through its items in order) and waits; replies land in the items. reqs
+// is scratch space of len(shards).
+func (e *actorEngine) execBatch(ctx context.Context, db int, cl *shard.Client, items []shard.BatchItem, bounds []int, reqs []*request) error {
 	var firstErr error
-	for sh, its := range per {
-		if len(its) == 0 {
+	for sh := range e.shards {
+		reqs[sh] = nil
+		lo, hi := bounds[sh], bounds[sh+1]
+		if lo == hi || firstErr != nil {
 			continue
 		}
 		r := e.get()
-		r.kind, r.db, r.cl, r.items = reqBatch, db, cl, its
+		r.kind, r.db, r.cl, r.items = reqBatch, db, cl, items[lo:hi]
 		if err := e.shards[sh].act.Send(ctx, r); err != nil {
 			e.put(r)
 			firstErr = engineError(err)
-			break
+			continue
 		}
 		reqs[sh] = r
 	}
@@ -688,17 +679,15 @@ func (e *actorEngine) execBatch(ctx context.Context, db int, cl *shard.Client, i
 		if r == nil {
 			continue
 		}
+		reqs[sh] = nil
 		if err := r.Wait(ctx, e.shards[sh].act); err != nil {
 			if firstErr == nil {
 				firstErr = engineError(err)
 			}
-			continue
+			continue // still owned by the shard: never reuse it
 		}
-		for j, i := range idx[sh] {
-			items[i].reply = r.items[j].reply
-			if items[i].reply.Kind == 0 && firstErr == nil {
-				firstErr = ErrClosed
-			}
+		if r.items[0].Reply.Kind == 0 && firstErr == nil {
+			firstErr = ErrClosed // rejected at shutdown
 		}
 		e.put(r)
 	}

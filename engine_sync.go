@@ -91,8 +91,8 @@ func misconf(reqs []*request, err error) {
 			r.reply = m
 		case r.kind == reqBatch:
 			for i := range r.items {
-				if r.items[i].cmd.Flags&shard.FlagWrite != 0 {
-					r.items[i].reply = m
+				if r.items[i].Cmd.Flags&shard.FlagWrite != 0 {
+					r.items[i].Reply = m
 				}
 			}
 		}

@@ -3,16 +3,31 @@ package kevy
 import (
 	"context"
 
-	"github.com/kevydb/kevy/locked"
 	"github.com/kevydb/kevy/resp"
 	"github.com/kevydb/kevy/shard"
 )
 
 // Pipelines: a batch of commands run in order, non-atomically, as a Redis
-// pipeline. Consecutive commands whose keys each live on one shard are sent
-// as one message per shard (the shards run their parts in parallel, each in
-// the pipeline's order), so one hop carries many commands; commands that
-// span shards, block, or change the connection run alone, in their place.
+// pipeline. Consecutive commands whose keys each live on one shard form a
+// segment: it is sorted by shard and sent as one message per shard (the
+// shards run their parts in parallel, each in the pipeline's order), so
+// one hop carries many commands. Commands that span shards, block, or
+// change the connection end the segment and run alone, in their place.
+// Per-key order is preserved: a key's commands all go to its one shard, in
+// order.
+
+// pipeScratch holds a Conn's pipeline buffers between calls, so that a
+// pipeline allocates little besides its replies.
+type pipeScratch struct {
+	items  []shard.BatchItem // the segment, sorted by shard
+	origin []int             // items[j] is command origin[j] of the pipeline
+	segCmd []*shard.Command  // the segment in pipeline order
+	segIdx []int
+	segSh  []int
+	counts []int // per shard, then the bounds of each shard's run
+	next   []int // the next free slot of each shard's run
+	reqs   []*request
+}
 
 // ExecPipeline runs cmds as a pipeline on the connection and returns their
 // replies in command order. Errors of individual commands are error
@@ -20,27 +35,9 @@ import (
 // replies for the commands they prevented.
 func (c *Conn) ExecPipeline(ctx context.Context, cmds ...[]string) []Reply {
 	replies := make([]Reply, len(cmds))
+	p := &c.pipe
 	s := c.s
-	var (
-		segIdx   []int
-		segShard []int
-		segCmds  []*shard.Command
-	)
-	flush := func() {
-		if len(segIdx) == 0 {
-			return
-		}
-		err := s.execBatch(ctx, c.db, &c.client, segCmds, segIdx, segShard, cmds, replies)
-		if err != nil {
-			for _, i := range segIdx {
-				if replies[i].Kind == 0 {
-					replies[i] = resp.Err("ERR " + err.Error())
-				}
-			}
-		}
-		segIdx, segShard, segCmds = segIdx[:0], segShard[:0], segCmds[:0]
-	}
-	var buf [8]int
+	p.segCmd, p.segIdx, p.segSh = p.segCmd[:0], p.segIdx[:0], p.segSh[:0]
 	for i, args := range cmds {
 		cmd, errRep := shard.Resolve(args)
 		if cmd == nil {
@@ -50,8 +47,13 @@ func (c *Conn) ExecPipeline(ctx context.Context, cmds ...[]string) []Reply {
 			replies[i] = errRep
 			continue
 		}
-		if c.closed || c.tx.active || cmd.Route != shard.RouteKeys || cmd.Flags&shard.FlagBlocking != 0 {
-			flush()
+		sh, single := 0, false
+		if !c.closed && !c.tx.active && !c.subscribed() && cmd.Route == shard.RouteKeys &&
+			cmd.Flags&shard.FlagBlocking == 0 {
+			sh, single = s.router.SingleShard(cmd, args)
+		}
+		if !single {
+			c.flushSegment(ctx, cmds, replies)
 			rep, err := c.run(ctx, cmd, args)
 			if err != nil {
 				rep = resp.Err("ERR " + err.Error())
@@ -59,54 +61,71 @@ func (c *Conn) ExecPipeline(ctx context.Context, cmds ...[]string) []Reply {
 			replies[i] = rep
 			continue
 		}
-		ids := s.router.Shards(cmd, args, buf[:0])
-		if len(ids) > 1 {
-			flush()
-			rep, err := c.run(ctx, cmd, args)
-			if err != nil {
-				rep = resp.Err("ERR " + err.Error())
-			}
-			replies[i] = rep
-			continue
-		}
-		sh := 0
-		if len(ids) == 1 {
-			sh = ids[0]
-		}
-		segIdx = append(segIdx, i)
-		segShard = append(segShard, sh)
-		segCmds = append(segCmds, cmd)
+		p.segCmd = append(p.segCmd, cmd)
+		p.segIdx = append(p.segIdx, i)
+		p.segSh = append(p.segSh, sh)
 	}
-	flush()
+	c.flushSegment(ctx, cmds, replies)
 	return replies
 }
 
-// execBatch runs the pipeline segment: cmds[idx[j]] is a single-shard
-// command for shard shardOf[j]; replies go to replies[idx[j]].
-func (s *Store) execBatch(ctx context.Context, db int, cl *shard.Client, segCmds []*shard.Command, idx, shardOf []int, all [][]string, replies []Reply) error {
+// flushSegment runs the pending segment: a counting sort by shard, one
+// engine batch, the replies scattered back to pipeline order.
+func (c *Conn) flushSegment(ctx context.Context, cmds [][]string, replies []Reply) {
+	p := &c.pipe
+	n := len(p.segIdx)
+	if n == 0 {
+		return
+	}
+	s := c.s
+	nsh := s.cfg.Shards
+	if cap(p.counts) < nsh+1 {
+		p.counts = make([]int, nsh+1)
+		p.next = make([]int, nsh)
+		p.reqs = make([]*request, nsh)
+	}
+	counts := p.counts[:nsh+1]
+	clear(counts)
+	for _, sh := range p.segSh {
+		counts[sh+1]++
+	}
+	for i := 1; i <= nsh; i++ {
+		counts[i] += counts[i-1]
+	}
+	if cap(p.items) < n {
+		p.items = make([]shard.BatchItem, n)
+		p.origin = make([]int, n)
+	}
+	items, origin := p.items[:n], p.origin[:n]
+	next := p.next[:nsh] // the next free slot of each shard's run
+	copy(next, counts[:nsh])
+	for j, sh := range p.segSh {
+		k := next[sh]
+		next[sh]++
+		items[k] = shard.BatchItem{Cmd: p.segCmd[j], Args: cmds[p.segIdx[j]]}
+		origin[k] = p.segIdx[j]
+	}
+	err := s.execBatch(ctx, c.db, &c.client, items, counts, p.reqs[:nsh])
+	for k := range items {
+		r := items[k].Reply
+		if r.Kind == 0 && err != nil {
+			r = resp.Err("ERR " + err.Error())
+		}
+		replies[origin[k]] = r
+		items[k] = shard.BatchItem{}
+	}
+	p.segCmd, p.segIdx, p.segSh = p.segCmd[:0], p.segIdx[:0], p.segSh[:0]
+}
+
+// execBatch runs a sorted pipeline segment in the engine.
+func (s *Store) execBatch(ctx context.Context, db int, cl *shard.Client, items []shard.BatchItem, bounds []int, reqs []*request) error {
 	if s.closed.Load() {
 		return ErrClosed
 	}
 	if s.actor != nil {
-		items := make([]batchItem, len(idx))
-		for j, i := range idx {
-			items[j] = batchItem{cmd: segCmds[j], args: all[i]}
-		}
-		err := s.actor.execBatch(ctx, db, cl, items, shardOf)
-		for j, i := range idx {
-			replies[i] = items[j].reply
-		}
-		return err
+		return s.actor.execBatch(ctx, db, cl, items, bounds, reqs)
 	}
-	items := make([]locked.Item, len(idx))
-	for j, i := range idx {
-		items[j] = locked.Item{Cmd: segCmds[j], Args: all[i]}
-	}
-	err := lockedErr(s.locked.ExecBatch(ctx, db, cl, items, shardOf))
-	for j, i := range idx {
-		replies[i] = items[j].Reply
-	}
-	return err
+	return lockedErr(s.locked.ExecBatch(ctx, db, cl, items, bounds))
 }
 
 // ExecPipeline runs cmds as a pipeline on database 0 (see

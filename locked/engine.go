@@ -427,34 +427,23 @@ func (e *Engine) OnSome(ctx context.Context, ids []int, fn func(i int, ks *shard
 	return nil
 }
 
-// Item is one command of a pipeline batch.
-type Item struct {
-	Cmd   *shard.Command
-	Args  []string
-	Reply resp.Reply
-}
-
-// ExecBatch runs single-shard commands (items[i] on shard shardOf[i]),
-// taking each shard's lock once for all of its items: a read lock when they
-// are all read-only.
-func (e *Engine) ExecBatch(ctx context.Context, db int, cl *shard.Client, items []Item, shardOf []int) error {
+// ExecBatch runs a pipeline segment of single-shard commands sorted by
+// shard (items[bounds[i]:bounds[i+1]] are shard i's), taking each shard's
+// lock once for all of its items: a read lock when they are all read-only.
+func (e *Engine) ExecBatch(ctx context.Context, db int, cl *shard.Client, items []shard.BatchItem, bounds []int) error {
 	if e.closed.Load() {
 		return ErrClosed
 	}
-	per := make([][]int, len(e.shards))
-	for i := range items {
-		per[shardOf[i]] = append(per[shardOf[i]], i)
-	}
 	c := e.ctxPool.Get().(*shard.Ctx)
 	defer e.putCtx(c)
-	for sh, idx := range per {
-		if len(idx) == 0 {
+	for sh, s := range e.shards {
+		its := items[bounds[sh]:bounds[sh+1]]
+		if len(its) == 0 {
 			continue
 		}
-		s := e.shards[sh]
 		ro := true
-		for _, i := range idx {
-			if items[i].Cmd.Flags&shard.FlagReadOnly == 0 {
+		for i := range its {
+			if its[i].Cmd.Flags&shard.FlagReadOnly == 0 {
 				ro = false
 				break
 			}
@@ -472,8 +461,8 @@ func (e *Engine) ExecBatch(ctx context.Context, db int, cl *shard.Client, items 
 			}
 			return ErrClosed
 		}
-		for _, i := range idx {
-			it := &items[i]
+		for i := range its {
+			it := &its[i]
 			if !ro && it.Cmd.Flags&shard.FlagWrite != 0 {
 				if rep, bad := s.refuse(); bad {
 					it.Reply = rep
@@ -491,9 +480,9 @@ func (e *Engine) ExecBatch(ctx context.Context, db int, cl *shard.Client, items 
 		}
 		e.serve(s)
 		if err := s.commit(); err != nil {
-			for _, i := range idx {
-				if items[i].Cmd.Flags&shard.FlagWrite != 0 {
-					items[i].Reply = resp.Err(aof.MisconfText(err))
+			for i := range its {
+				if its[i].Cmd.Flags&shard.FlagWrite != 0 {
+					its[i].Reply = resp.Err(aof.MisconfText(err))
 				}
 			}
 		}

@@ -167,6 +167,7 @@ func (c *Command) Keys(args []string, dst []int) []int {
 
 var (
 	table    = map[string]*Command{}  // live commands by lower-case name
+	upper    = map[string]*Command{}  // the same by upper-case name (the usual spelling)
 	metadata = indexMeta(commandMeta) // Redis's metadata for every known name
 )
 
@@ -228,13 +229,18 @@ func Register(name string, h Handler) *Command {
 		panic("shard: command registered twice: " + name)
 	}
 	table[name] = c
+	upper[strings.ToUpper(name)] = c
 	return c
 }
 
 // Lookup finds a command by name, case-insensitively; nil when unknown. It
 // does not allocate for names of up to 32 bytes.
 func Lookup(name string) *Command {
-	if c := table[name]; c != nil {
+	if len(name) > 0 && 'A' <= name[0] && name[0] <= 'Z' {
+		if c := upper[name]; c != nil {
+			return c
+		}
+	} else if c := table[name]; c != nil {
 		return c
 	}
 	if len(name) > 32 {
