@@ -264,6 +264,9 @@ func (e *Engine) many(c *shard.Ctx, ids []int) (resp.Reply, error) {
 			ids = append(ids, i)
 		}
 	}
+	if c.Cmd.Flags&shard.FlagReadOnly != 0 && c.RetryOf() == nil {
+		return e.manyRead(c, ids, group)
+	}
 	for n, id := range ids {
 		s := e.shards[id]
 		s.mu.Lock()
@@ -314,6 +317,31 @@ func (e *Engine) many(c *shard.Ctx, ids []int) (resp.Reply, error) {
 	}
 	for i := len(ids) - 1; i >= 0; i-- {
 		e.shards[ids[i]].mu.Unlock()
+	}
+	return rep, nil
+}
+
+// manyRead runs a read-only command over several shards under their read
+// locks, taken in ascending order like the write locks (so readers and
+// writers of overlapping shard sets cannot deadlock).
+func (e *Engine) manyRead(c *shard.Ctx, ids []int, group []*shard.Keyspace) (resp.Reply, error) {
+	for n, id := range ids {
+		s := e.shards[id]
+		s.mu.RLock()
+		if s.closed {
+			for _, j := range ids[:n+1] {
+				e.shards[j].mu.RUnlock()
+			}
+			return resp.Reply{}, ErrClosed
+		}
+		group[id] = s.ks
+	}
+	c.BindGroup(e.router, group)
+	c.ReadOnly = true
+	rep := c.Run()
+	c.Blocked()
+	for i := len(ids) - 1; i >= 0; i-- {
+		e.shards[ids[i]].mu.RUnlock()
 	}
 	return rep, nil
 }
