@@ -56,6 +56,7 @@ func (s *Store) gatherInfo(gather func(fn func(i int, ks *shard.Keyspace)) error
 			acc.failed += t.failed
 		}
 	}
+	s.obs.cmds.addTo(in.cmds)
 	in.stats = s.statsFrom(in.samples)
 	return in, nil
 }
@@ -71,12 +72,13 @@ func (s *Store) writeInfoSection(b *strings.Builder, key string, in *infoInput) 
 		for _, sm := range in.samples {
 			waiters += sm.waiters
 		}
-		f("connected_clients", 0)
+		cs := s.clientStats() // network clients of a server.Server, if any (clients.go)
+		f("connected_clients", cs.Connected)
 		f("cluster_connections", 0)
-		f("maxclients", 0)
-		f("client_recent_max_input_buffer", 0)
-		f("client_recent_max_output_buffer", 0)
-		f("blocked_clients", waiters)
+		f("maxclients", cs.MaxClients)
+		f("client_recent_max_input_buffer", cs.MaxInput)
+		f("client_recent_max_output_buffer", cs.MaxOutput)
+		f("blocked_clients", max(waiters, cs.Blocked))
 		f("tracking_clients", 0)
 		f("clients_in_timeout_table", 0)
 	case "memory":
@@ -224,13 +226,13 @@ func (s *Store) infoStats(f func(string, any), st *Stats) {
 	f("total_connections_received", s.nextID.Load())
 	f("total_commands_processed", st.Commands)
 	f("instantaneous_ops_per_sec", int64(math.Round(s.obs.opsPerSec(st.Commands))))
-	f("rejected_connections", 0)
+	f("rejected_connections", s.clientStats().Rejected)
 	f("expired_keys", st.ExpiredKeys)
 	f("expired_stale_perc", "0.00")
 	f("expired_time_cap_reached_count", 0)
 	f("evicted_keys", st.EvictedKeys)
 	f("evicted_clients", 0)
-	f("total_eviction_exceeded_time", st.EvictionTime.Milliseconds())
+	f("total_eviction_exceeded_time", 0)
 	f("current_eviction_exceeded_time", 0)
 	f("keyspace_hits", st.Hits)
 	f("keyspace_misses", st.Misses)
