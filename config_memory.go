@@ -98,4 +98,3 @@ func (c Config) lfuLogFactor() int { return max(c.LFULogFactor, 0) }
 
 // lfuDecayMinutes returns Redis's lfu-decay-time for c (negative: 0).
 func (c Config) lfuDecayMinutes() int { return int(max(c.LFUDecayTime, 0) / time.Minute) }
-

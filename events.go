@@ -159,3 +159,17 @@ func (d *dispatcher) droppedEvents() int64 {
 	}
 	return d.dropped.Load()
 }
+
+// Hooks for the persistence jobs (persist_jobs.go): each reports the end
+// of one job to Config.OnEvent, without blocking.
+
+// emitSnapshotSaved reports an RDB save (SAVE, BGSAVE) that finished.
+func (s *Store) emitSnapshotSaved(path string, keys, bytes int64, took time.Duration, err error) {
+	s.obs.emit(Event{Kind: EventSnapshotSaved, Shard: -1, Path: path, Keys: keys, Bytes: bytes, Duration: took, Err: err})
+}
+
+// emitRewriteDone reports an AOF rewrite that finished (shard -1: every
+// shard's).
+func (s *Store) emitRewriteDone(shard int, bytes int64, took time.Duration, err error) {
+	s.obs.emit(Event{Kind: EventRewriteDone, Shard: shard, Bytes: bytes, Duration: took, Err: err})
+}

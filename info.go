@@ -33,6 +33,7 @@ var infoSections = []infoSection{
 	{"modules", "Modules", true},
 	{"commandstats", "Commandstats", false},
 	{"errorstats", "Errorstats", true},
+	{"latencystats", "Latencystats", false}, // no percentiles kept: empty
 	{"cluster", "Cluster", true},
 	{"keyspace", "Keyspace", true},
 }

@@ -32,6 +32,8 @@ type observer struct {
 	notify    atomic.Uint32 // notify-keyspace-events as last set by CONFIG SET
 	notifySet atomic.Bool   // notify was set; else Config.NotifyKeyspaceEvents holds
 
+	cmds storeCmdStats // connection commands and rejections; see cmdstats.go
+
 	opsMu   sync.Mutex // instantaneous_ops_per_sec
 	opsAt   time.Time
 	opsN    int64
@@ -117,6 +119,7 @@ func (o *observer) opsPerSec(total int64) float64 {
 func (o *observer) resetStats() {
 	o.rt.Errors.Reset()
 	o.rt.ResetPeak()
+	o.cmds.reset()
 	o.opsMu.Lock()
 	o.opsAt, o.opsN, o.opsRate = time.Time{}, 0, 0
 	o.opsMu.Unlock()

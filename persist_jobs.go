@@ -267,6 +267,7 @@ func (m *persistJobs) goRewrite(ids []int) {
 		m.rewrite = false
 		m.lastRewriteSec = int64(time.Since(m.rewriteStart).Seconds())
 		m.lastRewriteOK = err == nil
+		m.s.emitRewriteDone(-1, 0, time.Since(m.rewriteStart), err) // events.go
 		if err != nil {
 			if !errors.Is(err, context.Canceled) {
 				m.s.cfg.Logger.Error("kevy: AOF rewrite failed", "err", err)
@@ -318,6 +319,7 @@ func (m *persistJobs) goBgsave() {
 		m.bgsave = false
 		m.lastBgsaveSec = int64(time.Since(m.bgsaveStart).Seconds())
 		m.lastBgsaveOK = err == nil
+		m.s.emitSnapshotSaved("", 0, 0, time.Since(m.bgsaveStart), err) // events.go
 		if err != nil && !errors.Is(err, context.Canceled) {
 			m.s.cfg.Logger.Error("kevy: background save failed", "err", err)
 		}

@@ -29,7 +29,6 @@ type Stats struct {
 	ExpiredKeys      int64 // keys deleted because their TTL passed
 	EvictedKeys      int64 // keys deleted to stay within MaxMemory
 	EvictionFailures int64 // writes refused with OOM
-	EvictionTime     time.Duration
 	ErrorReplies     int64 // error replies from commands the shards ran
 	EventsDropped    int64 // events OnEvent missed because its queue was full
 	SlowlogLen       int   // entries in the slow log
@@ -147,7 +146,6 @@ func (s *Store) statsFrom(samples []shardSample) Stats {
 		MaxMemory:        rt.MaxMemory(),
 		MaxMemoryPolicy:  rt.Policy(),
 		EvictionFailures: rt.EvictionFailures(),
-		EvictionTime:     time.Duration(rt.EvictionTime()),
 		EventsDropped:    s.obs.events.droppedEvents(),
 		SlowlogLen:       rt.Slowlog.Len(),
 		Shards:           make([]ShardStats, len(samples)),

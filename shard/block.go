@@ -60,27 +60,31 @@ func ParseTimeout(c *Ctx, arg string) (int64, resp.Reply, bool) {
 		return 0, resp.Err(MsgTimeoutNotF), false
 	}
 	// (long long) ceill(x * 1000.0), in long double as Redis computes it.
+	// On x86-64 a long double out of long long's range (infinities
+	// included) converts to LLONG_MIN, so Redis calls those timeouts
+	// negative too.
 	prod := new(big.Float).SetPrec(64).SetMode(big.ToNearestEven).Mul(f, big.NewFloat(1000))
-	var ms float64
 	if prod.IsInf() {
-		ms = math.Inf(prod.Sign())
-	} else {
-		x, _ := prod.Int(nil) // truncated toward zero
-		if !prod.IsInt() && prod.Sign() > 0 {
-			x.Add(x, big.NewInt(1))
-		}
-		ms, _ = new(big.Float).SetInt(x).Float64()
-	}
-	if ms < 0 {
 		return 0, resp.Err(MsgTimeoutNeg), false
 	}
+	x, _ := prod.Int(nil) // truncated toward zero
+	if !prod.IsInt() && prod.Sign() > 0 {
+		x.Add(x, big.NewInt(1))
+	}
+	if x.Sign() < 0 || !x.IsInt64() {
+		return 0, resp.Err(MsgTimeoutNeg), false
+	}
+	ms := x.Int64()
 	if ms == 0 {
 		return 0, resp.Reply{}, true
 	}
-	if ms > float64(math.MaxInt64/2) {
-		ms = float64(math.MaxInt64 / 2)
+	now := c.Now()
+	if ms > math.MaxInt64-now {
+		// Redis's timeout+mstime() wraps to a negative deadline, which
+		// its timeout table reads as unsigned: the wait never times out.
+		return 0, resp.Reply{}, true
 	}
-	return int64(ms) + c.Now(), resp.Reply{}, true
+	return ms + now, resp.Reply{}, true
 }
 
 // Waiter is a caller parked on keys by a blocking command. It is shared by

@@ -452,12 +452,12 @@ func cmdHScan(c *Ctx) resp.Reply {
 		return errRep
 	}
 	var m glob.Pattern
-	if opts.Pattern != "" {
+	if opts.HasPattern {
 		m = glob.Compile(opts.Pattern)
 	}
 	var out []resp.Reply
 	add := func(f, v string) {
-		if opts.Pattern == "" || m.Match(f) {
+		if !opts.HasPattern || m.Match(f) {
 			out = append(out, resp.BulkReply(f), resp.BulkReply(v))
 		}
 	}

@@ -513,7 +513,10 @@ func scanShard(args []string, n int) (int, bool) {
 // ScanOptions are SCAN's options (and those of HSCAN, SSCAN, ZSCAN).
 type ScanOptions struct {
 	Count   int
-	Pattern string // "" or "*" = everything
+	Pattern string // MATCH's pattern when HasPattern
+	// HasPattern: MATCH was given with a pattern other than "*" (an
+	// empty pattern matches only the empty string).
+	HasPattern bool
 	Type    Type   // SCAN ... TYPE; TypeNone with HasType matches nothing real
 	HasType bool
 	TypeArg string
@@ -538,9 +541,7 @@ func ParseScanOptions(args []string, from int, allowType bool) (ScanOptions, res
 			i += 2
 		case EqualFold(args[i], "match") && left >= 2:
 			o.Pattern = args[i+1]
-			if o.Pattern == "*" {
-				o.Pattern = ""
-			}
+			o.HasPattern = o.Pattern != "*"
 			i += 2
 		case allowType && EqualFold(args[i], "type") && left >= 2:
 			o.HasType, o.TypeArg = true, args[i+1]
@@ -568,7 +569,7 @@ func cmdScan(c *Ctx) resp.Reply {
 	pos := cursor / n
 	db := ks.DB(c.DB)
 	var m glob.Pattern
-	if opts.Pattern != "" {
+	if opts.HasPattern {
 		m = glob.Compile(opts.Pattern)
 	}
 	var keys []*Entry
@@ -587,7 +588,7 @@ func cmdScan(c *Ctx) resp.Reply {
 	now := c.Now()
 	out := make([]resp.Reply, 0, len(keys))
 	for _, e := range keys {
-		if opts.Pattern != "" && !m.Match(e.Key) {
+		if opts.HasPattern && !m.Match(e.Key) {
 			continue
 		}
 		expired := e.ExpireAt != 0 && e.ExpireAt <= now
@@ -644,7 +645,7 @@ func cmdObjectRefcount(c *Ctx) resp.Reply {
 		return resp.NilReply
 	}
 	if e.Type == TypeString {
-		if n, ok := ParseInt(e.Str); ok && n >= 0 && n < 10000 && len(e.Str) <= 20 && e.flags&entRaw == 0 {
+		if n, ok := ParseInt(e.Str); ok && n >= 0 && n < 10000 && len(e.Str) <= 20 && e.flags&entStrEnc == 0 {
 			return resp.IntReply(math.MaxInt32) // a shared integer
 		}
 	}

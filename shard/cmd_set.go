@@ -566,7 +566,7 @@ func storeObject(c *Ctx, dst string, t Type, obj Object, class NotifyClass, even
 	} else {
 		c.Propagate(dst, "DEL", dst)
 		e.Type, e.Str = t, ""
-		e.flags &^= entRaw
+		e.flags &^= entStrEnc
 		if e.ExpireAt != 0 {
 			c.SetExpire(dst, e, 0)
 		}
@@ -658,12 +658,12 @@ func cmdSScan(c *Ctx) resp.Reply {
 		return errRep
 	}
 	var m glob.Pattern
-	if opts.Pattern != "" {
+	if opts.HasPattern {
 		m = glob.Compile(opts.Pattern)
 	}
 	var out []resp.Reply
 	add := func(member string) {
-		if opts.Pattern == "" || m.Match(member) {
+		if !opts.HasPattern || m.Match(member) {
 			out = append(out, resp.BulkReply(member))
 		}
 	}

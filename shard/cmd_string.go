@@ -398,7 +398,7 @@ func cmdSetRange(c *Ctx) resp.Reply {
 		if len(val) == 0 {
 			return resp.Zero
 		}
-		if offset+int64(len(val)) > MaxStringLen {
+		if offset > MaxStringLen-int64(len(val)) { // no overflow, unlike offset+len
 			return resp.Err(MsgStringMax)
 		}
 		e = c.Add(key, TypeString)
@@ -409,7 +409,7 @@ func cmdSetRange(c *Ctx) resp.Reply {
 		if len(val) == 0 {
 			return resp.IntReply(int64(len(e.Str)))
 		}
-		if offset+int64(len(val)) > MaxStringLen {
+		if offset > MaxStringLen-int64(len(val)) { // no overflow, unlike offset+len
 			return resp.Err(MsgStringMax)
 		}
 	}
@@ -447,7 +447,7 @@ func incrBy(c *Ctx, incr int64) resp.Reply {
 		e = c.Add(key, TypeString)
 	}
 	e.Str = s
-	e.flags &^= entRaw
+	e.flags &^= entStrEnc
 	c.Modified(key)
 	c.Notify(NotifyString, "incrby", key)
 	c.Propagate(key, "SET", key, s, "KEEPTTL")
@@ -499,7 +499,7 @@ func cmdIncrByFloat(c *Ctx) resp.Reply {
 		e = c.Add(key, TypeString)
 	}
 	e.Str = s
-	e.flags &^= entRaw
+	e.flags = e.flags&^entStrEnc | entNoInt // Redis never int-encodes it
 	c.Modified(key)
 	c.Notify(NotifyString, "incrbyfloat", key)
 	c.Propagate(key, "SET", key, s, "KEEPTTL")

@@ -486,12 +486,12 @@ func cmdZScan(c *Ctx) resp.Reply {
 		return errRep
 	}
 	var pat glob.Pattern
-	if opts.Pattern != "" {
+	if opts.HasPattern {
 		pat = glob.Compile(opts.Pattern)
 	}
 	var out []resp.Reply
 	add := func(m, s string) {
-		if opts.Pattern == "" || pat.Match(m) {
+		if !opts.HasPattern || pat.Match(m) {
 			out = append(out, resp.BulkReply(m), resp.BulkReply(s))
 		}
 	}

@@ -184,7 +184,7 @@ func (c *Ctx) Add(key string, t Type) *Entry { return c.AddIn(c.DB, key, t) }
 func (c *Ctx) AddIn(db int, key string, t Type) *Entry {
 	ks := c.KS(key)
 	e := ks.dbs[db].add(key, t)
-	ks.mem.mark(db) // account the new entry (memory.go)
+	ks.mem.mark(db)    // account the new entry (memory.go)
 	e.Epoch = ks.epoch // new during a snapshot: not part of it
 	ks.initAccess(e)
 	ks.signalReady(db, key)
@@ -211,7 +211,7 @@ func (c *Ctx) SetString(key, val string, keepTTL bool) *Entry {
 		}
 	}
 	e.Str = val
-	e.flags &^= entRaw
+	e.flags &^= entStrEnc
 	return e
 }
 

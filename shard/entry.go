@@ -72,6 +72,14 @@ const (
 	// entRaw marks a string that Redis would hold with the "raw" encoding
 	// whatever its length (APPEND and SETRANGE results).
 	entRaw uint8 = 1 << iota
+	// entNoInt marks a string that Redis holds as "embstr" or "raw" by its
+	// length even when it reads as an integer (INCRBYFLOAT results, which
+	// Redis never integer-encodes).
+	entNoInt
+
+	// entStrEnc are the flags about a string's encoding, cleared whenever
+	// a new string value is stored.
+	entStrEnc = entRaw | entNoInt
 )
 
 // Entry is one key's value and metadata. It lives in a DB and is owned by
@@ -92,11 +100,12 @@ type Entry struct {
 }
 
 // StringEncoding returns the encoding OBJECT ENCODING reports for a string
-// value: "int" for a canonical integer that fits int64, "embstr" for up to
-// 44 bytes, "raw" otherwise (and for APPEND/SETRANGE results).
+// value: "int" for a canonical integer that fits int64 (but not for
+// INCRBYFLOAT results), "embstr" for up to 44 bytes, "raw" otherwise (and
+// for APPEND/SETRANGE results).
 func (e *Entry) StringEncoding() string {
 	if e.flags&entRaw == 0 {
-		if len(e.Str) <= 20 {
+		if len(e.Str) <= 20 && e.flags&entNoInt == 0 {
 			if _, ok := ParseInt(e.Str); ok {
 				return "int"
 			}

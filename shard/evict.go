@@ -119,16 +119,9 @@ type evictionPool struct {
 }
 
 // insert adds a candidate, keeping the pool sorted and dropping the worst
-// candidate when it is full; a key already in the pool gets the new score.
+// candidate when it is full. As in Redis, a key may be in the pool twice;
+// the second copy is found gone when its turn comes.
 func (p *evictionPool) insert(score uint64, db int, key string) {
-	for i := 0; i < p.n; i++ {
-		if p.e[i].db == db && p.e[i].key == key {
-			copy(p.e[i:], p.e[i+1:p.n])
-			p.n--
-			p.e[p.n] = poolEntry{}
-			break
-		}
-	}
 	k := 0
 	for k < p.n && p.e[k].score < score {
 		k++
@@ -261,7 +254,7 @@ func (ks *Keyspace) evict(limit, floor int64, budget time.Duration) evictResult 
 		return evictFail
 	}
 	samples := rt.Samples()
-	start := time.Now()
+	var start time.Time // read after the first 16 keys: most commands evict one
 	res := evictOK
 	keys := 0
 	var freed int64
@@ -273,16 +266,17 @@ func (ks *Keyspace) evict(limit, floor int64, budget time.Duration) evictResult 
 		}
 		freed += ks.evictEntry(db, e)
 		keys++
-		if keys&15 == 0 && time.Since(start) > budget {
-			res = evictRunning
-			break
+		if keys&15 == 0 {
+			if start.IsZero() {
+				start = time.Now()
+			} else if time.Since(start) > budget {
+				res = evictRunning
+				break
+			}
 		}
 	}
-	if keys > 0 {
-		rt.evictionTime.Add(int64(time.Since(start)))
-		if rt.OnEvict != nil {
-			rt.OnEvict(ks.id, keys, freed)
-		}
+	if keys > 0 && rt.OnEvict != nil {
+		rt.OnEvict(ks.id, keys, freed)
 	}
 	return res
 }

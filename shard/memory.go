@@ -295,7 +295,6 @@ type Runtime struct {
 	OnEvict func(shard, keys int, bytes int64)
 
 	evictionFailures atomic.Int64 // writes refused with OOM
-	evictionTime     atomic.Int64 // nanoseconds spent evicting
 }
 
 // NewRuntime returns the runtime state of a store of n shards: no memory
@@ -349,10 +348,6 @@ func (rt *Runtime) Samples() int { return int(rt.samples.Load()) }
 // EvictionFailures returns the number of writes refused because memory
 // could not be freed.
 func (rt *Runtime) EvictionFailures() int64 { return rt.evictionFailures.Load() }
-
-// EvictionTime returns the total time shards spent evicting, in
-// nanoseconds.
-func (rt *Runtime) EvictionTime() int64 { return rt.evictionTime.Load() }
 
 // runtime returns the Runtime of the keyspaces c is bound to, or nil.
 func (c *Ctx) runtime() *Runtime {

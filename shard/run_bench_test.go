@@ -75,3 +75,23 @@ func sign(n int) int {
 }
 
 var benchDBs = 16
+
+// BenchmarkEvictingSet is SET of new keys on a full keyspace: every SET
+// evicts one key (allkeys-lru).
+func BenchmarkEvictingSet(b *testing.B) {
+	rt := NewRuntime(1)
+	rt.SetPolicy(AllKeysLRU)
+	rt.Slowlog.SetThreshold(-1)
+	ks, _ := benchKeyspace(b, rt)
+	rt.SetMaxMemory(rt.Used())
+	set := Lookup("set")
+	var c Ctx
+	args := []string{"set", "", "value-12345"}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		c.Bind(ks, 1)
+		args[1] = "new:" + strconv.Itoa(i)
+		c.DB, c.Cmd, c.Args = 0, set, args
+		c.Run()
+	}
+}

@@ -162,6 +162,9 @@ func sortGeneric(c *Ctx, readonly bool) resp.Reply {
 		// on the hash table's, so Redis sorts it (ALPHA) anyway.
 		o.dontsort, o.alpha, o.hasBy = false, true, false
 	}
+	if z, ok := obj.(*ZSet); ok {
+		z.SortConvert() // Redis converts a listpack for good here
+	}
 
 	vectorlen := int64(0)
 	if obj != nil {
@@ -297,7 +300,7 @@ func storeSortResult(c *Ctx, dst string, l *List) {
 	} else {
 		c.Propagate(dst, "DEL", dst)
 		e.Type, e.Str = TypeList, ""
-		e.flags &^= entRaw
+		e.flags &^= entStrEnc
 		if e.ExpireAt != 0 {
 			c.SetExpire(dst, e, 0)
 		}

@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strings"
+	"sync/atomic"
 
 	"github.com/kevydb/kevy/internal/zset"
 )
@@ -46,6 +47,12 @@ type ZSet struct {
 	lp    []zsetEntry // listpack encoding, in order; nil once sl is set
 	sl    *zset.Set   // skiplist encoding; nil while the set is a listpack
 	bytes int         // heap bytes of the members' strings (allocSize of each)
+	// sorted is set by SORT and SORT_RO, which in Redis 7.0 convert a
+	// listpack to a skip list for good (sortCommandGeneric's zsetConvert).
+	// It is atomic because SORT_RO may run as one of several concurrent
+	// readers: the set reports "skiplist" at once and converts at its next
+	// write, which has the keyspace to itself.
+	sorted atomic.Bool
 }
 
 // zsetEntry is one member of a listpack-encoded ZSet.
@@ -120,7 +127,7 @@ func (z *ZSet) Len() int {
 
 // Encoding returns "listpack" or "skiplist".
 func (z *ZSet) Encoding() string {
-	if z.sl != nil {
+	if z.sl != nil || z.sorted.Load() {
 		return "skiplist"
 	}
 	return "listpack"
@@ -140,7 +147,28 @@ func (z *ZSet) Dup() Object {
 	if z.sl != nil {
 		return &ZSet{sl: z.sl.Clone(), bytes: z.bytes}
 	}
-	return &ZSet{lp: slices.Clone(z.lp), bytes: z.bytes}
+	d := &ZSet{lp: slices.Clone(z.lp), bytes: z.bytes}
+	if z.sorted.Load() {
+		d.convert()
+	}
+	return d
+}
+
+// SortConvert records that SORT or SORT_RO ran on the set: like Redis
+// 7.0, which converts a listpack to a skip list there, it has the skiplist
+// encoding from now on. It is safe among concurrent readers.
+func (z *ZSet) SortConvert() {
+	if z.sl == nil {
+		z.sorted.Store(true)
+	}
+}
+
+// settle carries out a conversion SortConvert recorded; every mutation
+// calls it first.
+func (z *ZSet) settle() {
+	if z.sl == nil && z.sorted.Load() {
+		z.convert()
+	}
 }
 
 // Emit calls emit with ZADD commands that rebuild the sorted set at key,
@@ -208,6 +236,7 @@ func (z *ZSet) Has(member string) bool {
 // insertion that would take a listpack past 128 members, or a member
 // longer than 64 bytes, first converts the set to a skip list.
 func (z *ZSet) Set(member string, score float64) (added bool) {
+	z.settle()
 	if z.sl == nil {
 		if i := z.lpIndex(member); i >= 0 {
 			if z.lp[i].score != score {
@@ -232,6 +261,7 @@ func (z *ZSet) Set(member string, score float64) (added bool) {
 
 // Remove removes member and reports whether it was there.
 func (z *ZSet) Remove(member string) bool {
+	z.settle()
 	if z.sl != nil {
 		if z.sl.Remove(member) {
 			z.bytes -= allocSize(len(member))
@@ -254,6 +284,7 @@ func (z *ZSet) convert() {
 		sl.Add(z.lp[i].member, z.lp[i].score)
 	}
 	z.lp, z.sl = nil, sl
+	z.sorted.Store(false)
 }
 
 // Rank returns the 0-based rank of member, ascending or (reverse)
@@ -341,6 +372,7 @@ func (z *ZSet) pop(max bool, count int, fn func(member string, score float64)) i
 		z.bytes -= allocSize(len(m))
 		fn(m, s)
 	}
+	z.settle()
 	if z.sl != nil {
 		if max {
 			return z.sl.PopMax(count, sub)

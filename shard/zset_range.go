@@ -202,6 +202,7 @@ func (z *ZSet) countLex(r zset.LexRange) int {
 // deleteRangeByScore removes the members with scores in r and returns how
 // many.
 func (z *ZSet) deleteRangeByScore(r zset.ScoreRange) int {
+	z.settle()
 	if z.sl != nil {
 		return z.sl.DeleteRangeByScore(r, z.forget)
 	}
@@ -211,6 +212,7 @@ func (z *ZSet) deleteRangeByScore(r zset.ScoreRange) int {
 
 // deleteRangeByLex removes the members in r and returns how many.
 func (z *ZSet) deleteRangeByLex(r zset.LexRange) int {
+	z.settle()
 	if z.sl != nil {
 		return z.sl.DeleteRangeByLex(r, z.forget)
 	}
@@ -221,6 +223,7 @@ func (z *ZSet) deleteRangeByLex(r zset.LexRange) int {
 // deleteRangeByRank removes the members of ascending ranks start to stop
 // (0 <= start <= stop < Len) and returns how many.
 func (z *ZSet) deleteRangeByRank(start, stop int) int {
+	z.settle()
 	if z.sl != nil {
 		return z.sl.DeleteRangeByRank(start, stop, z.forget)
 	}
