@@ -90,7 +90,7 @@ type shardActor struct {
 // Handle runs a drained batch: each request in order; before a hold, and
 // at the end, the effects are committed and the requests completed.
 func (s *shardActor) Handle(batch []*request) {
-	defer s.load.since(time.Now())
+	defer s.load.since(s.load.begin())
 	broken := faults.Enabled() // test-only defects: one atomic load per batch
 	start := 0
 	for i, r := range batch {

@@ -7,20 +7,41 @@ import (
 )
 
 // loadMeter measures how busy a shard actor's goroutine is: the time it
-// spends handling batches and ticks (two clock reads per batch, whatever
-// its size), and, updated on every tick, the fraction of the last second or
-// so it spent working (its saturation: 1 means it never waited for work).
+// spends handling batches and ticks, and, updated on every tick, the
+// fraction of the last second or so it spent working (its saturation: 1
+// means it never waited for work). Batches are timed one in sampleEvery
+// and the time scaled up: two clock reads cost as much as a whole GET on a
+// shard, and the sample is unbiased over the thousands of batches a tick
+// window holds.
 type loadMeter struct {
 	busy atomic.Int64  // nanoseconds spent working since the start
 	sat  atomic.Uint64 // float64 bits: recent saturation, 0..1
 
 	// Owned by the actor's goroutine.
+	n        uint32
 	lastTick time.Time
 	lastBusy int64
 }
 
-// since adds the time since start to the busy time.
-func (m *loadMeter) since(start time.Time) { m.busy.Add(int64(time.Since(start))) }
+const sampleEvery = 8
+
+// begin starts timing a batch if it is one of the sampled ones; it returns
+// the zero time otherwise.
+func (m *loadMeter) begin() time.Time {
+	if m.n++; m.n%sampleEvery != 0 {
+		return time.Time{}
+	}
+	return time.Now()
+}
+
+// since adds the time since start, scaled for the sampling, to the busy
+// time; a zero start (an unsampled batch) adds nothing.
+func (m *loadMeter) since(start time.Time) {
+	if start.IsZero() {
+		return
+	}
+	m.busy.Add(sampleEvery * int64(time.Since(start)))
+}
 
 // saturationWindow is the time constant of the saturation average.
 const saturationWindow = time.Second
