@@ -39,15 +39,18 @@
 // # Time and shutdown
 //
 // A [Supervisor] owns time and shutdown. It runs periodic jobs (reaper
-// ticks, fsync ticks) that post to actors with [Actor.Tick], a non-blocking
-// send to a capacity-1 channel: a tick that finds one pending is dropped and
-// counted, never queued behind. [Actor.Stop] closes the actor's quit channel
-// (the mailbox itself is never closed, so a late sender can never panic);
-// the loop then marks itself sealed, rejects every queued message, runs its
-// handler's Stop, and closes its done channel. A caller that, after sending,
-// finds the actor not sealed knows its message will be completed, so with a
-// context that cannot be cancelled it waits with a plain channel receive —
-// no select on the hot path; otherwise it also watches the done channel.
+// ticks, fsync ticks) that post to actors with [Actor.Tick]: a tick is a
+// control envelope in the mailbox, sent without blocking and only when none
+// is pending, so ticks never pile up (a dropped tick is counted). [Actor.Stop]
+// queues a stop envelope behind the messages already waiting (the mailbox
+// channel itself is never closed, so a late sender can never panic); when
+// the loop reaches it, it marks itself sealed, rejects whatever arrived
+// after the stop, runs its handler's Stop, and closes its done channel. A
+// caller that, after sending, finds the actor not sealed knows its message
+// will be completed, so with a context that cannot be cancelled it waits
+// with a plain channel receive — no select on the hot path; otherwise it
+// also watches the done channel. Because ticks and stop share the mailbox
+// with messages, the loop blocks on one channel with a plain receive.
 //
 // # The cost of a hop
 //
