@@ -70,7 +70,6 @@ func (c *Ctx) Waiter() *Waiter { return c.waiterOut }
 
 // Reset drops every reference the Ctx holds, for pooling.
 func (c *Ctx) Reset() {
-	clear(c.argbuf[:])
 	*c = Ctx{}
 }
 
