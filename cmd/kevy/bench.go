@@ -16,11 +16,12 @@ import (
 
 func runBench(args []string) error {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
-	ops := fs.String("ops", "GET,SET,MIX,MGET10", "workloads: GET,SET,MIX,PIPE64,MGET10")
+	ops := fs.String("ops", "GET,SET,MIX,MGET10,PIPE64", "workloads: GET,SET,MIX,INCR,HSET,HGET,LPUSH,LPOP,ZADD,ZSCORE,MGET10,PIPE64")
 	gor := fs.String("goroutines", "1,64", "comma-separated goroutine counts")
 	engines := fs.String("engines", "actor,locked", "engines to compare: actor,locked")
 	floors := fs.Bool("floors", true, "also measure the floors (RWMutex map, bare channel round trip)")
-	dur := fs.Duration("duration", 400*time.Millisecond, "measuring time per cell and round")
+	dur := fs.Duration("duration", 300*time.Millisecond, "measuring time per cell and round")
+	durable := fs.Bool("durable", true, "also compare durable writes (SET under FsyncAlways in a temporary directory)")
 	rounds := fs.Int("rounds", 3, "rounds (the table shows medians)")
 	keys := fs.Int("keys", 100000, "keys in the keyspace")
 	shards := fs.Int("shards", 0, "shards (0 = GOMAXPROCS)")
@@ -85,6 +86,11 @@ func runBench(args []string) error {
 		}
 	}
 	benchkit.Table(os.Stdout, cells, names, base)
+	if *durable {
+		if err := benchDurable(opts, *shards); err != nil {
+			return err
+		}
+	}
 	if *out != "" {
 		f, err := os.Create(*out)
 		if err != nil {
@@ -99,5 +105,39 @@ func runBench(args []string) error {
 		}
 		fmt.Println("chart written to", *out)
 	}
+	return nil
+}
+
+// benchDurable compares SET under FsyncAlways: the actor engine's group
+// commit (one fsync per batch) against the lock-based twin's fsync per
+// write.
+func benchDurable(opts benchkit.Options, shards int) error {
+	var names []string
+	var targets []benchkit.Target
+	var dirs []string
+	for _, eng := range []kevy.Engine{kevy.EngineActor, kevy.EngineLocked} {
+		dir, err := os.MkdirTemp("", "kevy-bench-durable-")
+		if err != nil {
+			return err
+		}
+		dirs = append(dirs, dir)
+		name := "kevy-" + eng.String() + "-always"
+		targets = append(targets, benchkit.KevyTarget(name, kevy.Config{Engine: eng, Shards: shards, Dir: dir, Fsync: kevy.FsyncAlways}))
+		names = append(names, name)
+	}
+	defer func() {
+		for _, d := range dirs {
+			os.RemoveAll(d)
+		}
+	}()
+	opts.Targets = targets
+	opts.Workloads = []string{"SET"}
+	opts.Keys = 1000
+	fmt.Println("\ndurable writes: SET with Fsync: FsyncAlways (each write on disk before it is acknowledged)")
+	cells, err := benchkit.Run(context.Background(), opts)
+	if err != nil {
+		return err
+	}
+	benchkit.Table(os.Stdout, cells, names, names[1])
 	return nil
 }

@@ -216,8 +216,17 @@ func KevyTarget(name string, cfg kevy.Config) Target {
 			db.Close()
 			return nil, err
 		}
-		return &kevyRunner{db: db, keys: keys}, nil
+		return &kevyRunner{db: db, keys: keys, workers: make([]kevyWorker, maxWorkers)}, nil
 	}}
+}
+
+// maxWorkers bounds the goroutines of one measurement (each gets its own
+// connection and pipeline buffers, as an application would keep them).
+const maxWorkers = 256
+
+type kevyWorker struct {
+	conn *kevy.Conn
+	pipe [][]string
 }
 
 // Fill loads the keyspace the workloads expect: every key a string, and
@@ -259,13 +268,14 @@ func Fill(ctx context.Context, db *kevy.Store, keys []string) error {
 }
 
 type kevyRunner struct {
-	db   *kevy.Store
-	keys []string
+	db      *kevy.Store
+	keys    []string
+	workers []kevyWorker
 }
 
 func (k *kevyRunner) key(i int) string { return k.keys[i%len(k.keys)] }
 
-func (k *kevyRunner) Op(ctx context.Context, w string, _ int, i int) error {
+func (k *kevyRunner) Op(ctx context.Context, w string, worker int, i int) error {
 	db := k.db
 	switch w {
 	case "GET":
@@ -312,11 +322,18 @@ func (k *kevyRunner) Op(ctx context.Context, w string, _ int, i int) error {
 		_, err := db.MGet(ctx, a[:]...)
 		return err
 	case "PIPE64":
-		cmds := make([][]string, 64)
-		for j := range cmds {
-			cmds[j] = []string{"GET", k.key(i*64 + j)}
+		wk := &k.workers[worker%maxWorkers]
+		if wk.conn == nil {
+			wk.conn = db.Conn()
+			wk.pipe = make([][]string, 64)
+			for j := range wk.pipe {
+				wk.pipe[j] = []string{"GET", ""}
+			}
 		}
-		for _, r := range db.ExecPipeline(ctx, cmds...) {
+		for j, cmd := range wk.pipe {
+			cmd[1] = k.key(i*64 + j)
+		}
+		for _, r := range wk.conn.ExecPipeline(ctx, wk.pipe...) {
 			if r.Kind == kevy.ReplyError {
 				return fmt.Errorf("%s", r.Str)
 			}
@@ -326,7 +343,14 @@ func (k *kevyRunner) Op(ctx context.Context, w string, _ int, i int) error {
 	return fmt.Errorf("unknown workload %s", w)
 }
 
-func (k *kevyRunner) Close() error { return k.db.Close() }
+func (k *kevyRunner) Close() error {
+	for _, wk := range k.workers {
+		if wk.conn != nil {
+			wk.conn.Close()
+		}
+	}
+	return k.db.Close()
+}
 
 // FloorTargets are the floors: a map behind a sync.RWMutex, and a bare
 // channel round trip to a goroutine that owns a map (the cost of any actor
