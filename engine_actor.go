@@ -129,7 +129,9 @@ func (s *shardActor) Handle(batch []*request) {
 		case reqHold:
 			s.complete(batch[start:i])
 			start = i + 1
-			r.hold.Park() // hold messages get no completion: the Hold is the reply
+			h := r.hold
+			s.eng.put(r) // hold messages get no completion: the Hold is the reply
+			h.Park()
 		}
 	}
 	s.complete(batch[start:])
@@ -280,7 +282,14 @@ func commitEffects(ks *shard.Keyspace, log *aof.Log) error {
 
 // SendHold implements actor.Holder.
 func (s *shardActor) SendHold(h *actor.Hold) error {
-	return s.act.Send(context.Background(), &request{kind: reqHold, hold: h})
+	r := s.eng.get()
+	r.kind, r.hold = reqHold, h
+	// The shard recycles the message when it parks (see Handle).
+	if err := s.act.Send(context.Background(), r); err != nil {
+		s.eng.put(r)
+		return err
+	}
+	return nil
 }
 
 // Done implements actor.Holder.
@@ -295,6 +304,7 @@ type actorEngine struct {
 	wg       sync.WaitGroup
 	settings *shard.Settings
 	logger   *slog.Logger
+	holds    actor.HoldPool
 }
 
 // newActorEngine starts one actor per keyspace; logs, when not nil, are
@@ -471,20 +481,28 @@ func (e *actorEngine) coordinate(ctx context.Context, ids []int, r *request) (re
 // still is true and nothing changes; if it completes, the waiter is claimed
 // and unregistered under the same holds.
 func (e *actorEngine) coordinateRun(ctx context.Context, ids []int, db int, cmd *shard.Command, args []string, cl *shard.Client, retry *shard.Waiter) (rep resp.Reply, w *shard.Waiter, still bool, err error) {
-	holders := make([]actor.Holder, len(ids))
-	for i, id := range ids {
-		holders[i] = e.shards[id]
+	var hbuf [8]actor.Holder
+	var holdBuf [8]*actor.Hold
+	holders := hbuf[:0]
+	for _, id := range ids {
+		holders = append(holders, e.shards[id])
 	}
-	holds, err := actor.AcquireAll(ctx, holders)
+	holds, err := e.holds.AcquireAll(ctx, holders, holdBuf[:0])
 	if err != nil {
 		return resp.Reply{}, nil, false, engineError(err)
 	}
-	group := make([]*shard.Keyspace, len(e.shards))
+	var gbuf [8]*shard.Keyspace
+	group := gbuf[:0]
+	if len(e.shards) <= len(gbuf) {
+		group = gbuf[:len(e.shards)]
+	} else {
+		group = make([]*shard.Keyspace, len(e.shards))
+	}
 	for _, id := range ids {
 		group[id] = e.shards[id].ks
 		if l := e.shards[id].log; l != nil && cmd.Flags&shard.FlagWrite != 0 {
 			if lerr := l.Err(); lerr != nil {
-				actor.ReleaseAll(holds)
+				e.holds.ReleaseAll(holds)
 				return resp.Err(aof.MisconfText(lerr)), nil, false, nil
 			}
 		}
@@ -521,7 +539,7 @@ func (e *actorEngine) coordinateRun(ctx context.Context, ids []int, db int, cmd 
 		}
 		group[id].DeliverServed()
 	}
-	actor.ReleaseAll(holds)
+	e.holds.ReleaseAll(holds)
 	return rep, w, still, nil
 }
 
@@ -711,11 +729,11 @@ func (e *actorEngine) runHeld(ctx context.Context, ids []int, fn heldFunc) error
 	for i, id := range ids {
 		holders[i] = e.shards[id]
 	}
-	holds, err := actor.AcquireAll(ctx, holders)
+	holds, err := e.holds.AcquireAll(ctx, holders, nil)
 	if err != nil {
 		return engineError(err)
 	}
-	defer actor.ReleaseAll(holds)
+	defer e.holds.ReleaseAll(holds)
 	group := make([]*shard.Keyspace, len(e.shards))
 	logs := make([]*aof.Log, len(e.shards))
 	for _, id := range ids {
