@@ -138,8 +138,9 @@ func TestReshardCrashAtEveryStep(t *testing.T) {
 		var steps []string
 		dir := t.TempDir()
 		copyDir(t, src, dir)
-		_, err := Open(Config{Dir: dir, Shards: 3, test: crashAt(k, &steps)})
+		s, err := Open(Config{Dir: dir, Shards: 3, test: crashAt(k, &steps)})
 		if err == nil {
+			require.NoError(t, s.Close())
 			require.Greater(t, k, 5, "the migration has steps")
 			break
 		}
