@@ -693,12 +693,16 @@ func (e *actorEngine) execBatch(ctx context.Context, db int, cl *shard.Client, i
 		}
 		reqs[sh] = r
 	}
+	// Once sent, a segment is waited for whatever ctx says: its items
+	// point into the caller's argument slices, which the caller may reuse
+	// as soon as this returns, and a shard's share of a pipeline is short.
+	wctx := context.Background()
 	for sh, r := range reqs {
 		if r == nil {
 			continue
 		}
 		reqs[sh] = nil
-		if err := r.Wait(ctx, e.shards[sh].act); err != nil {
+		if err := r.Wait(wctx, e.shards[sh].act); err != nil {
 			if firstErr == nil {
 				firstErr = engineError(err)
 			}

@@ -1,6 +1,7 @@
 package kevy
 
 import (
+	"context"
 	"errors"
 
 	"github.com/kevydb/kevy/actor"
@@ -49,6 +50,14 @@ const (
 // that were queued when Close ran.
 var ErrClosed = errors.New("kevy: store closed")
 
+// The error replies Exec and pipelines make of engine failures; replyError
+// turns them back into the errors they came from.
+var (
+	closedReply   = "ERR " + ErrClosed.Error()
+	canceledReply = "ERR " + context.Canceled.Error()
+	deadlineReply = "ERR " + context.DeadlineExceeded.Error()
+)
+
 // errConnClosed is returned by calls on a closed Conn.
 var errConnClosed = errors.New("kevy: connection closed")
 
@@ -62,6 +71,12 @@ func replyError(r resp.Reply) error {
 		return ErrSyntax
 	case shard.MsgNotInt:
 		return ErrNotInteger
+	case closedReply:
+		return ErrClosed // an engine failure carried as a reply (pipelines, Exec)
+	case canceledReply:
+		return context.Canceled
+	case deadlineReply:
+		return context.DeadlineExceeded
 	}
 	return Error(r.Str)
 }

@@ -106,13 +106,19 @@ func (c *Conn) flushSegment(ctx context.Context, cmds [][]string, replies []Repl
 		origin[k] = p.segIdx[j]
 	}
 	err := s.execBatch(ctx, c.db, &c.client, items, counts, p.reqs[:nsh])
-	for k := range items {
-		r := items[k].Reply
-		if r.Kind == 0 && err != nil {
-			r = resp.Err("ERR " + err.Error())
+	if err != nil {
+		// A shard whose wait was abandoned may still be running its items:
+		// leave the buffers to it, never read or reuse them.
+		p.items, p.origin = nil, nil
+		rep := resp.Err("ERR " + err.Error())
+		for _, i := range p.segIdx {
+			replies[i] = rep
 		}
-		replies[origin[k]] = r
-		items[k] = shard.BatchItem{}
+	} else {
+		for k := range items {
+			replies[origin[k]] = items[k].Reply
+			items[k] = shard.BatchItem{}
+		}
 	}
 	p.segCmd, p.segIdx, p.segSh = p.segCmd[:0], p.segIdx[:0], p.segSh[:0]
 }

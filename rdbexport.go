@@ -116,7 +116,7 @@ func (s *Store) ImportRDB(ctx context.Context, r io.Reader) error {
 		if e.DB >= s.cfg.Databases {
 			return fail(fmt.Errorf("key %q in database %d, beyond Config.Databases (%d)", e.Key, e.DB, s.cfg.Databases))
 		}
-		if e.ExpireAt != 0 && e.ExpireAt <= now {
+		if e.ExpireAt != 0 && e.ExpireAt < now {
 			continue
 		}
 		if err := shard.CheckRDB(e); err != nil {

@@ -217,7 +217,7 @@ func (ks *Keyspace) ServeReady(c *Ctx, nshards int) {
 				break
 			}
 			e := ks.dbs[wk.db].Find(wk.key)
-			if e == nil || (e.ExpireAt != 0 && e.ExpireAt <= c.Now()) {
+			if e == nil || e.Expired(c.Now()) {
 				break
 			}
 			w := list[i]

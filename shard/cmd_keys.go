@@ -359,7 +359,9 @@ func ttlGeneric(c *Ctx, ms, abs bool) resp.Reply {
 		ttl = 0
 	}
 	if !ms {
-		ttl = (ttl + 500) / 1000
+		// Unsigned, as Redis's (ttl+500)/1000 compiles knowing ttl >= 0:
+		// an expiry near int64's limit does not wrap negative.
+		ttl = int64((uint64(ttl) + 500) / 1000)
 	}
 	return resp.IntReply(ttl)
 }
@@ -380,7 +382,7 @@ func cmdKeys(c *Ctx) resp.Reply {
 	}
 	rangeFn(func(e *Entry) bool {
 		if all || m.Match(e.Key) {
-			if e.ExpireAt != 0 && e.ExpireAt <= now {
+			if e.Expired(now) {
 				expired = append(expired, e)
 				return true
 			}
@@ -438,7 +440,7 @@ func cmdRandomKeyPart(c *Ctx) resp.Reply {
 		if e == nil {
 			return resp.ArrayReply([]resp.Reply{resp.Zero, resp.NilReply})
 		}
-		if e.ExpireAt != 0 && e.ExpireAt <= now {
+		if e.Expired(now) {
 			if c.ReadOnly {
 				if tries < 100 {
 					continue
@@ -517,9 +519,9 @@ type ScanOptions struct {
 	// HasPattern: MATCH was given with a pattern other than "*" (an
 	// empty pattern matches only the empty string).
 	HasPattern bool
-	Type    Type   // SCAN ... TYPE; TypeNone with HasType matches nothing real
-	HasType bool
-	TypeArg string
+	Type       Type // SCAN ... TYPE; TypeNone with HasType matches nothing real
+	HasType    bool
+	TypeArg    string
 }
 
 // ParseScanOptions parses COUNT, MATCH and (when allowType) TYPE from
@@ -591,7 +593,7 @@ func cmdScan(c *Ctx) resp.Reply {
 		if opts.HasPattern && !m.Match(e.Key) {
 			continue
 		}
-		expired := e.ExpireAt != 0 && e.ExpireAt <= now
+		expired := e.Expired(now)
 		if opts.HasType {
 			t := e.Type
 			if expired {

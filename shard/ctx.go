@@ -157,7 +157,7 @@ func (c *Ctx) lookup(ks *Keyspace, db int, key string) *Entry {
 	if e == nil {
 		return nil
 	}
-	if e.ExpireAt != 0 && e.ExpireAt <= c.Now() {
+	if !c.Loading && e.Expired(c.Now()) {
 		if !c.ReadOnly {
 			ks.expireEntry(db, e)
 		}

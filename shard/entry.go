@@ -76,10 +76,14 @@ const (
 	// length even when it reads as an integer (INCRBYFLOAT results, which
 	// Redis never integer-encodes).
 	entNoInt
+	// entUnshared marks a string that Redis holds in an object of its own
+	// even when it is a small integer, rather than as one of its shared
+	// integers (COPY's duplicate): OBJECT REFCOUNT 1.
+	entUnshared
 
 	// entStrEnc are the flags about a string's encoding, cleared whenever
 	// a new string value is stored.
-	entStrEnc = entRaw | entNoInt
+	entStrEnc = entRaw | entNoInt | entUnshared
 )
 
 // Entry is one key's value and metadata. It lives in a DB and is owned by
@@ -98,6 +102,11 @@ type Entry struct {
 	Epoch    uint32 // snapshot epoch in which this entry was last serialized
 	mem      int64  // accounted bytes (see memory.go); memGone once removed
 }
+
+// Expired reports whether e's expiry has passed at now (unix ms). As in
+// Redis's keyIsExpired, a key expires once the clock is past its expiry
+// time, not at it.
+func (e *Entry) Expired(now int64) bool { return e.ExpireAt != 0 && e.ExpireAt < now }
 
 // StringEncoding returns the encoding OBJECT ENCODING reports for a string
 // value: "int" for a canonical integer that fits int64 (but not for

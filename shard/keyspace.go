@@ -147,7 +147,7 @@ func (ks *Keyspace) ActiveExpire(now int64, budget time.Duration) int {
 				if e == nil {
 					break
 				}
-				if e.ExpireAt <= now {
+				if e.Expired(now) {
 					ks.expireEntry(i, e)
 					expired++
 				}

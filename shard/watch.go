@@ -38,7 +38,7 @@ func (ks *Keyspace) Watch(db int, key string, now int64) WatchMark {
 	w.refs++
 	e := ks.dbs[db].Find(key)
 	return WatchMark{Version: w.version, ExpireDels: w.expireDels,
-		Expired: e != nil && e.ExpireAt != 0 && e.ExpireAt <= now}
+		Expired: e != nil && e.Expired(now)}
 }
 
 // WatchChanged reports whether key changed since m was taken, with Redis's
@@ -58,7 +58,7 @@ func (ks *Keyspace) WatchChanged(db int, key string, m WatchMark, now int64) boo
 		return true
 	}
 	if !m.Expired {
-		if e := ks.dbs[db].Find(key); e != nil && e.ExpireAt != 0 && e.ExpireAt <= now {
+		if e := ks.dbs[db].Find(key); e != nil && e.Expired(now) {
 			return true
 		}
 	}

@@ -39,15 +39,21 @@ func TestBlockingPopsAbandoned(t *testing.T) {
 	if len(k.shards) == 1 {
 		shards = k.shards[0]
 	}
-	for _, e := range k.engines {
-		for _, mode := range []string{"timeout", "cancel"} {
-			k.schedule(1, func(r, _ int) bool {
-				return t.Run(fmt.Sprintf("%s/shards=%d/abandon=%s/round=%d", engineName(e), shards, mode, r), func(t *testing.T) {
-					blockRound(t, e, shards, mode == "cancel", k.roundSeed(r), k.round)
-				})
-			})
-		}
+	type cfg struct {
+		e      kevy.Engine
+		cancel bool
 	}
+	var cfgs []cfg
+	for _, e := range k.engines {
+		cfgs = append(cfgs, cfg{e, false}, cfg{e, true})
+	}
+	k.schedule(len(cfgs), func(r, i int) bool {
+		c := cfgs[i]
+		mode := map[bool]string{false: "timeout", true: "cancel"}[c.cancel]
+		return t.Run(fmt.Sprintf("%s/shards=%d/abandon=%s/round=%d", engineName(c.e), shards, mode, r), func(t *testing.T) {
+			blockRound(t, c.e, shards, c.cancel, k.roundSeed(r), k.round)
+		})
+	})
 }
 
 func blockRound(t *testing.T, e kevy.Engine, shards int, cancel bool, seed uint64, dur time.Duration) {

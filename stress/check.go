@@ -7,10 +7,12 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/anishathalye/porcupine"
+	"github.com/kevydb/kevy/shard"
 )
 
 // Checking a history: it is split into one history per object (a key, an
@@ -245,4 +247,82 @@ func explain(h *History, obj string, steps int) string {
 		}
 	}
 	return b.String()
+}
+
+// Writes refused by a failed log. A shard whose append-only file fails
+// answers MISCONF to the writes of the batch whose commit failed, which
+// were applied in memory, and from then on refuses every write before
+// running it, until the log recovers. So a MISCONF reply by itself does
+// not say whether the write took effect, but one to a call made after its
+// shard had already answered MISCONF to someone does: that call found the
+// log failed and was not run. refineMisconf uses this to keep the number
+// of writes of unknown outcome small (each one multiplies the states the
+// checker must consider).
+
+// refused reports whether a canonical reply is a MISCONF refusal, or an
+// EXEC reply holding one.
+func refused(reply string) bool {
+	if strings.HasPrefix(reply, "-MISCONF ") {
+		return true
+	}
+	elems, ok := arrElems(reply)
+	if !ok {
+		return false
+	}
+	for _, e := range elems {
+		if strings.HasPrefix(e, "-MISCONF ") {
+			return true
+		}
+	}
+	return false
+}
+
+// opShards returns the shards of the keys an operation touches: its key's,
+// an MSET group's (all of its keys), or the two accounts of a transfer.
+func (h *History) opShards(op *Op, r shard.Router) []int {
+	switch {
+	case strings.HasPrefix(op.Obj, keyObj):
+		_, key, _ := strings.Cut(op.Obj[len(keyObj):], "/")
+		return []int{r.Shard(key)}
+	case strings.HasPrefix(op.Obj, acctObj) && len(op.Args) >= 3:
+		all := h.ObjShards[op.Obj]
+		var out []int
+		for _, a := range op.Args[1:3] {
+			if i, err := strconv.Atoi(a); err == nil && i >= 0 && i < len(all) {
+				out = append(out, all[i])
+			}
+		}
+		return out
+	}
+	return h.ObjShards[op.Obj]
+}
+
+// refineMisconf marks as refused (no effect, outcome known) every MISCONF
+// reply to a call made after one of the shards it needed had answered
+// MISCONF to a single-key write outside a transaction (so because of its
+// own log) already.
+func (h *History) refineMisconf() {
+	r := shard.NewRouter(h.Shards)
+	first := map[int]int64{} // shard -> earliest return of a MISCONF reply
+	for _, op := range h.Ops {
+		if !op.Unknown || !refused(op.Reply) || !strings.HasPrefix(op.Obj, keyObj) || op.Tx {
+			continue // in a transaction, another key's shard may have refused it
+		}
+		sh := h.opShards(&op, r)[0]
+		if t, ok := first[sh]; !ok || op.Return < t {
+			first[sh] = op.Return
+		}
+	}
+	for i := range h.Ops {
+		op := &h.Ops[i]
+		if !op.Unknown || !refused(op.Reply) {
+			continue
+		}
+		for _, sh := range h.opShards(op, r) {
+			if t, ok := first[sh]; ok && op.Call > t {
+				op.Unknown = false
+				break
+			}
+		}
+	}
 }

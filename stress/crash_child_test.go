@@ -40,6 +40,7 @@ type event struct {
 	S int      `json:"s,omitempty"` // the writer's sequence number
 	A []string `json:"a,omitempty"` // intent: the operation (crashOp's form)
 	R string   `json:"r,omitempty"` // ack: the canonical reply
+	T int64    `json:"t,omitempty"` // wall clock, unix ms: just before the call (intent), just after it (ack)
 }
 
 // crashKeys is the keyspace of one crash writer: keys of every family,
@@ -123,14 +124,17 @@ func childWriter(db *kevy.Store, cfg childConfig, w int, ck crashKeys, emit func
 	g.id = cfg.Cycle*100 + w // tokens unique across cycles
 	for seq := 1; ; seq++ {
 		op := crashOp(g, ck)
-		emit(event{E: "I", W: w, S: seq, A: op})
+		emit(event{E: "I", W: w, S: seq, A: op, T: time.Now().UnixMilli()})
 		rep := runCrashOp(ctx, c, ck, op)
 		if classify(rep) != fateReply {
 			return fmt.Errorf("%q: %s", op, rep.Str)
 		}
-		emit(event{E: "A", W: w, S: seq, R: canon(rep)})
-		if w == 0 && seq%150 == 0 {
+		emit(event{E: "A", W: w, S: seq, R: canon(rep), T: time.Now().UnixMilli()})
+		switch {
+		case w == 0 && seq%150 == 0:
 			c.Exec(ctx, "BGREWRITEAOF") // kills land in rewrites too; "already in progress" is fine
+		case w == 1 && seq%150 == 75:
+			c.Exec(ctx, "BGSAVE") // and in snapshots
 		}
 	}
 }
@@ -149,6 +153,12 @@ func crashOp(g *gen, ck crashKeys) []string {
 		return []string{"MSET", g.token()}
 	}
 	k := ck.keys[g.r.IntN(len(ck.keys))]
+	switch g.r.IntN(12) {
+	case 0: // an expiry that passes while the child runs, or after the kill
+		return []string{"PEXPIREAT", k.name, itoa(time.Now().UnixMilli() + int64(g.n(20, 400)))}
+	case 1: // which replay must not apply early: the key outlives it
+		return []string{"PERSIST", k.name}
+	}
 	return k.fam.write(g, k.name)
 }
 

@@ -33,9 +33,11 @@
 //     everything in order.
 //   - TestCrashRecovery: kill -9 cycles of a child process (this test
 //     binary re-executed, see crash_child_test.go) under FsyncAlways and
-//     FsyncEverySec: after each reopen the state is exactly the model's
-//     (every acknowledged write, plus possibly the one in flight), with
-//     torn and corrupted log tails injected on some cycles (tails_test.go).
+//     FsyncEverySec, with rewrites, snapshots and expiries that pass
+//     around the kill: after each reopen (by either engine) the state is
+//     exactly the model's (every acknowledged write, plus possibly the one
+//     in flight), with torn and corrupted log tails injected on some
+//     cycles (tails_test.go).
 //   - TestDiskFaults: disk errors injected into the append-only files
 //     mid-run (through internal/faults.SetDisk): writes refused with
 //     MISCONF, reads go on, the history stays linearizable, the log
@@ -44,6 +46,9 @@
 //   - TestBrokenEngineIsCaught: each deliberate defect of internal/faults
 //     (a shard answering a write before applying it, a hold released
 //     early, the locked twin skipping a lock) must make the harness fail.
+//   - TestModelMatchesRedis checks the checker: the commands the workload
+//     issues, run against redis-server 7.0, get replies the model allows.
+//     FuzzParseHistory: a damaged history file is refused, never a panic.
 //
 // # Failures
 //
@@ -87,12 +92,12 @@
 // its last line is a one-line summary. go test shows it with -v (or on
 // failure); KEVY_STRESS_FIGURES keeps it.
 //
-// # Known deviations the model tolerates
+// # Deviations the harness found
 //
-// Two switches record behaviour of kevy that differs from Redis 7.0 and
-// that the harness found; each has a comment naming the code at fault and
-// should be turned off once it is fixed: expiresAtDeadline (model.go:
-// keys expire at now >= exp, Redis at now > exp) and
-// pipelinesLoseErrClosed (close_test.go: Pipelined/TxPipelined return
-// an error built from the reply text instead of ErrClosed).
+// Two switches once recorded behaviour of kevy that differed from Redis
+// 7.0; both are off now that the code is fixed, and turning one back on
+// widens the model again: expiresAtDeadline (model.go: keys expired at
+// now >= exp, Redis at now > exp) and closedAsReplyText (close_test.go:
+// Pipelined, TxPipelined and a Publish racing Close returned an error
+// built from a reply's text instead of ErrClosed).
 package stress

@@ -2,10 +2,12 @@ package stress
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -144,9 +146,32 @@ func loadHistory(path string) (*History, error) {
 	if err != nil {
 		return nil, err
 	}
+	h, err := parseHistory(b)
+	if err != nil {
+		return nil, fmt.Errorf("stress: %s: %w", path, err)
+	}
+	return h, nil
+}
+
+// parseHistory decodes and validates a saved history, so that checking it
+// cannot fail on malformed input.
+func parseHistory(b []byte) (*History, error) {
 	var h History
 	if err := json.Unmarshal(b, &h); err != nil {
-		return nil, fmt.Errorf("stress: %s: %w", path, err)
+		return nil, err
+	}
+	if h.Shards < 1 || h.Shards > 1024 {
+		return nil, fmt.Errorf("shards = %d", h.Shards)
+	}
+	for obj, st := range h.Init {
+		if st.T > tZSet || (strings.HasPrefix(obj, acctObj) && st.T != tString) {
+			return nil, fmt.Errorf("initial state of %s: %v", obj, st)
+		}
+	}
+	for i, op := range h.Ops {
+		if err := validOp(&h, op); err != nil {
+			return nil, fmt.Errorf("op %d (%q on %s): %w", i, op.Args, op.Obj, err)
+		}
 	}
 	return &h, nil
 }
@@ -192,4 +217,83 @@ func copyTree(src, dst string) error {
 		}
 		return os.WriteFile(target, b, 0o644)
 	})
+}
+
+// Validating a history read from a file (TestReplay): every operation must
+// be one the model knows, with arguments of the shape it expects, so that
+// checking it never panics on a porcupine goroutine.
+
+// sampleStates are states of every type, to try a command's model on.
+var sampleStates = []kstate{
+	none,
+	{T: tString, V: "1"},
+	{T: tList, V: encList([]string{"a", "b"})},
+	{T: tHash, V: encHash(map[string]string{"f0": "1"})},
+	{T: tSet, V: encSet(map[string]bool{"m0": true})},
+	{T: tZSet, V: encZSet(map[string]float64{"a": 1})},
+	{T: tString, V: "x", Exp: 1},
+}
+
+func validOp(h *History, op Op) (err error) {
+	if len(op.Args) == 0 {
+		return errors.New("no command")
+	}
+	if op.Return < -1 || (op.Return >= 0 && op.Return < op.Call) {
+		return errors.New("returns before it is called")
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("the model cannot run it: %v", p)
+		}
+	}()
+	switch {
+	case strings.HasPrefix(op.Obj, keyObj):
+		if cmd, _ := shard.Resolve(op.Args); cmd == nil {
+			return errors.New("not a valid command")
+		}
+		if modelCmds[strings.ToLower(op.Args[0])] == nil {
+			return errors.New("no model for the command")
+		}
+		for _, st := range sampleStates {
+			apply(st, op.Args, op.CallMs, op.RetMs)
+		}
+	case strings.HasPrefix(op.Obj, groupObj):
+		name := strings.ToUpper(op.Args[0])
+		if len(op.Args) != 2 || (name != "MSET" && name != "MSETNX" && name != "DEL" && name != "MGET") {
+			return errors.New("not a group operation")
+		}
+		if n, err := strconv.Atoi(op.Args[1]); (name == "DEL" || name == "MGET") && (err != nil || n < 0 || n > 64) {
+			return errors.New("bad key count")
+		}
+	case strings.HasPrefix(op.Obj, acctObj):
+		init, ok := h.Init[op.Obj]
+		if !ok {
+			return errors.New("account group without initial balances")
+		}
+		n := len(balances(init))
+		want := map[string]int{"XFER": 4, "WXFER": 6}[strings.ToUpper(op.Args[0])]
+		idx := []int{1, 2}
+		switch {
+		case strings.EqualFold(op.Args[0], "mget"):
+			want = len(op.Args)
+			idx = nil
+			for i := 1; i < len(op.Args); i++ {
+				idx = append(idx, i)
+			}
+		case want == 0:
+			return errors.New("not an account operation")
+		}
+		if len(op.Args) != want {
+			return errors.New("wrong number of arguments")
+		}
+		for _, i := range idx {
+			if j, err := strconv.Atoi(op.Args[i]); err != nil || j < 0 || j >= n {
+				return errors.New("account index out of range")
+			}
+		}
+		applyAcct(init, op.Args)
+	default:
+		return errors.New("unknown kind of object")
+	}
+	return nil
 }

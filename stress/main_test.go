@@ -6,6 +6,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kevydb/kevy"
 	"github.com/stretchr/testify/require"
@@ -112,8 +113,27 @@ func runJudged(t *testing.T, k knobs, rc roundConfig, fams []*family) *roundResu
 	if failure != "" {
 		t.Fatalf("%s%s", failure, saveNote(res.h))
 	}
-	t.Logf("%d ops in %d histories linearizable; %d calls lost to their context", check.Ops, check.Objects, lostCalls(res.h))
+	// A check the caller makes afterwards may still fail: keep the
+	// history (and data directory) then too.
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Log(saveNote(res.h))
+		}
+	})
+	t.Logf("%d ops in %d histories linearizable; %d calls lost to their context; slowest call %s",
+		check.Ops, check.Objects, lostCalls(res.h), slowest(res.h))
 	return res
+}
+
+// slowest returns the longest time a call of h took (a stall shows here).
+func slowest(h *History) time.Duration {
+	var d int64
+	for _, op := range h.Ops {
+		if op.Return >= 0 {
+			d = max(d, op.Return-op.Call)
+		}
+	}
+	return time.Duration(d).Round(time.Microsecond)
 }
 
 // saveNote saves h and returns the replay instructions.

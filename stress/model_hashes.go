@@ -19,14 +19,11 @@ func init() {
 		write: writeHash,
 	})
 	register(func(m *mstep) []outcome {
-		h := map[string]string{}
-		switch m.st.T {
-		case tNone:
-		case tHash:
-			h = decHash(m.st.V)
-		default:
+		v, ok := m.orNew(tHash)
+		if !ok {
 			return m.wrongType()
 		}
+		h := decHash(v)
 		added := int64(0)
 		for i := 2; i+1 < len(m.args); i += 2 {
 			if _, ok := h[m.args[i]]; !ok {
@@ -37,14 +34,11 @@ func init() {
 		return one(m.keep(tHash, encHash(h)), rInt(added))
 	}, "hset")
 	register(func(m *mstep) []outcome {
-		h := map[string]string{}
-		switch m.st.T {
-		case tNone:
-		case tHash:
-			h = decHash(m.st.V)
-		default:
+		v, ok := m.orNew(tHash)
+		if !ok {
 			return m.wrongType()
 		}
+		h := decHash(v)
 		if _, ok := h[m.args[2]]; ok {
 			return m.same(rInt(0))
 		}
@@ -116,14 +110,11 @@ func init() {
 		})
 	}, "hvals")
 	register(func(m *mstep) []outcome {
-		h := map[string]string{}
-		switch m.st.T {
-		case tNone:
-		case tHash:
-			h = decHash(m.st.V)
-		default:
+		v, ok := m.orNew(tHash)
+		if !ok {
 			return m.wrongType()
 		}
+		h := decHash(v)
 		var cur int64
 		if v, ok := h[m.args[2]]; ok {
 			n, ok := parseInt(v)

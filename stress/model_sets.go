@@ -18,14 +18,11 @@ func init() {
 		write:  writeSet,
 	})
 	register(func(m *mstep) []outcome {
-		s := map[string]bool{}
-		switch m.st.T {
-		case tNone:
-		case tSet:
-			s = decSet(m.st.V)
-		default:
+		v, ok := m.orNew(tSet)
+		if !ok {
 			return m.wrongType()
 		}
+		s := decSet(v)
 		n := int64(0)
 		for _, e := range m.args[2:] {
 			if !s[e] {

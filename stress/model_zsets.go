@@ -21,14 +21,11 @@ func init() {
 	})
 	register(modelZAdd, "zadd")
 	register(func(m *mstep) []outcome {
-		z := map[string]float64{}
-		switch m.st.T {
-		case tNone:
-		case tZSet:
-			z = decZSet(m.st.V)
-		default:
+		v, ok := m.orNew(tZSet)
+		if !ok {
 			return m.wrongType()
 		}
+		z := decZSet(v)
 		by, _ := strconv.ParseFloat(m.args[2], 64)
 		z[m.args[3]] += by
 		return one(m.keep(tZSet, encZSet(z)), rBulk(fmtScore(z[m.args[3]])))

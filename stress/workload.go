@@ -87,13 +87,13 @@ func runRound(rc roundConfig, fams []*family) (*roundResult, error) {
 	g, gctx := errgroup.WithContext(runCtx)
 	workers := make([]*worker, rc.workers)
 	var notesMu sync.Mutex
+	note := func(s string) {
+		notesMu.Lock()
+		res.notes = append(res.notes, s)
+		notesMu.Unlock()
+	}
 	for i := range workers {
-		w := newWorker(i, rc, db, l, start)
-		w.note = func(s string) {
-			notesMu.Lock()
-			res.notes = append(res.notes, s)
-			notesMu.Unlock()
-		}
+		w := newWorker(i, rc, db, l, start, note)
 		workers[i] = w
 		g.Go(func() error { return w.run(gctx) })
 	}
@@ -108,7 +108,7 @@ func runRound(rc roundConfig, fams []*family) (*roundResult, error) {
 		res.workErr = rc.before(db)
 	}
 	if res.workErr == nil {
-		sw := newWorker(rc.workers, rc, db, l, start)
+		sw := newWorker(rc.workers, rc, db, l, start, note)
 		res.workErr = sw.sweep(ctx)
 		h.Ops = append(h.Ops, sw.rec.ops...)
 	}
@@ -129,9 +129,9 @@ type worker struct {
 	note  func(string)
 }
 
-func newWorker(id int, rc roundConfig, db *kevy.Store, l *layout, start time.Time) *worker {
+func newWorker(id int, rc roundConfig, db *kevy.Store, l *layout, start time.Time, note func(string)) *worker {
 	w := &worker{id: id, rc: rc, l: l, g: newGen(rc.seed, id), rec: recorder{start: start, client: id},
-		conns: map[int]*kevy.Conn{}, last: -1}
+		conns: map[int]*kevy.Conn{}, last: -1, note: note}
 	for _, d := range dbs {
 		c := db.Conn()
 		if err := c.Select(context.Background(), d); err != nil {
@@ -216,16 +216,21 @@ func (w *worker) single() {
 	w.rec.end(k.obj, args, s, rep)
 }
 
-// pipeline sends 2 to 6 single-key commands of one database as a pipeline.
-func (w *worker) pipeline() {
-	db := dbs[w.g.r.IntN(len(dbs))]
-	n := w.g.n(2, 6)
+// batchCmds draws n commands on random keys of database db.
+func (w *worker) batchCmds(db, n int) ([]lkey, [][]string) {
 	keys := make([]lkey, n)
 	cmds := make([][]string, n)
 	for i := range keys {
 		keys[i] = w.l.keys[w.l.perDB[db][w.g.r.IntN(len(w.l.perDB[db]))]]
 		cmds[i] = w.keyCmd(keys[i])
 	}
+	return keys, cmds
+}
+
+// pipeline sends 2 to 6 single-key commands of one database as a pipeline.
+func (w *worker) pipeline() {
+	db := dbs[w.g.r.IntN(len(dbs))]
+	keys, cmds := w.batchCmds(db, w.g.n(2, 6))
 	ctx, cancel := w.callCtx()
 	defer cancel()
 	s := w.rec.begin()
@@ -239,13 +244,7 @@ func (w *worker) pipeline() {
 func (w *worker) multi() {
 	db := dbs[w.g.r.IntN(len(dbs))]
 	c := w.conns[db]
-	n := w.g.n(1, 4)
-	keys := make([]lkey, n)
-	cmds := make([][]string, n)
-	for i := range keys {
-		keys[i] = w.l.keys[w.l.perDB[db][w.g.r.IntN(len(w.l.perDB[db]))]]
-		cmds[i] = w.keyCmd(keys[i])
-	}
+	keys, cmds := w.batchCmds(db, w.g.n(1, 4))
 	ctx, cancel := w.callCtx()
 	defer cancel()
 	s := w.rec.begin()
