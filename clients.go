@@ -2,7 +2,6 @@ package kevy
 
 import (
 	"context"
-	"strconv"
 	"strings"
 
 	"github.com/kevydb/kevy/internal/serveconn"
@@ -91,8 +90,8 @@ func (s *Store) clientStats() serveconn.Stats {
 // only and has no password.
 func (c *Conn) cmdHello(_ context.Context, args []string) resp.Reply {
 	if len(args) >= 2 {
-		v, err := strconv.ParseInt(args[1], 10, 64)
-		if err != nil {
+		v, ok := shard.ParseInt(args[1]) // strict, as Redis's string2ll: no "+1", "-0", "01"
+		if !ok {
 			return resp.Err("ERR Protocol version is not an integer or out of range")
 		}
 		switch v {

@@ -445,7 +445,9 @@ func (p *Pipeline) Append(_ context.Context, key, value string) *IntCmd {
 }
 
 // Del queues DEL.
-func (p *Pipeline) Del(_ context.Context, keys ...string) *IntCmd { return pint(p, args("DEL", keys...)...) }
+func (p *Pipeline) Del(_ context.Context, keys ...string) *IntCmd {
+	return pint(p, args("DEL", keys...)...)
+}
 
 // Exists queues EXISTS.
 func (p *Pipeline) Exists(_ context.Context, keys ...string) *IntCmd {

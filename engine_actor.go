@@ -38,8 +38,6 @@ const (
 	reqBatch                // run items, a pipeline's commands for this shard, in order
 )
 
-
-
 // request is a message to a shard actor. Requests are pooled per engine and
 // reused only after their completion was received.
 type request struct {
@@ -52,7 +50,7 @@ type request struct {
 	reply  resp.Reply
 	fn     func(ks *shard.Keyspace)
 	hold   *actor.Hold
-	waiter *shard.Waiter // set when the command blocked
+	waiter *shard.Waiter     // set when the command blocked
 	items  []shard.BatchItem // reqBatch: this shard's commands of a pipeline
 	argbuf [6]string
 }

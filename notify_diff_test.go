@@ -86,4 +86,3 @@ func TestKeyspaceNotificationsMatchRedis(t *testing.T) {
 		})
 	}
 }
-

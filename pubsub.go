@@ -526,4 +526,3 @@ func pingSubscribed(args []string) resp.Reply {
 	}
 	return resp.ArrayReply([]resp.Reply{resp.BulkReply("pong"), resp.BulkReply(msg)})
 }
-

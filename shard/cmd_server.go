@@ -233,20 +233,29 @@ func cmdCommandList(c *Ctx) resp.Reply {
 }
 
 func cmdCommandGetKeys(c *Ctx) resp.Reply {
+	// Redis's getKeysSubcommandImpl: look the command up (a container's
+	// subcommand when there is a second word), then "has no keys" before
+	// the arity check.
 	args := c.Args[2:]
-	cmd, errRep := Resolve(args)
+	cmd := Lookup(args[0])
+	if cmd != nil && cmd.Subs != nil && len(args) >= 2 {
+		cmd = cmd.Subs[lower(args[1])]
+	}
 	if cmd == nil {
-		if errRep.Str == UnknownCommand(args).Str {
-			return resp.Err("ERR Invalid command specified")
-		}
+		return resp.Err("ERR Invalid command specified")
+	}
+	if cmd.First == 0 && cmd.KeysFn == nil {
+		return resp.Err("ERR The command has no key arguments")
+	}
+	if !cmd.CheckArity(len(args)) {
 		return resp.Err("ERR Invalid number of arguments specified for command")
 	}
 	keys := cmd.Keys(args, nil)
 	if len(keys) == 0 {
-		if cmd.Flags&FlagMovableKeys != 0 {
-			return resp.Err("ERR Invalid arguments specified for command")
+		if cmd.Flags&FlagNoMandatoryKeys != 0 {
+			return resp.EmptyArr
 		}
-		return resp.Err("ERR The command has no key arguments")
+		return resp.Err("ERR Invalid arguments specified for command")
 	}
 	out := make([]string, len(keys))
 	for i, k := range keys {

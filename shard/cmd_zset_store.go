@@ -292,9 +292,22 @@ func zstoreResult(c *Ctx, dst string, z *ZSet, event string) resp.Reply {
 }
 
 // zstoreKeys returns the key positions of ZUNIONSTORE, ZINTERSTORE and
-// ZDIFFSTORE (destination numkeys key ...), as Redis's
-// zunionInterDiffStoreGetKeys.
-func zstoreKeys(args []string, dst []int) []int { return znumkeysPositions(args, dst, 1, 2, 3) }
+// ZDIFFSTORE (destination numkeys key ...) in Redis's order: when numkeys
+// is a strict integer Redis reads its key specs, destination first;
+// otherwise it falls back to zunionInterDiffStoreGetKeys (atoi, the
+// destination last).
+func zstoreKeys(args []string, dst []int) []int {
+	if len(args) > 2 {
+		if n, ok := ParseInt(args[2]); ok && n >= 1 && n <= int64(len(args)-3) {
+			dst = append(dst, 1)
+			for i := range int(n) {
+				dst = append(dst, 3+i)
+			}
+			return dst
+		}
+	}
+	return znumkeysPositions(args, dst, 1, 2, 3)
+}
 
 // zopKeys returns the key positions of ZUNION, ZINTER, ZDIFF and
 // ZINTERCARD (numkeys key ...).

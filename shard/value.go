@@ -12,6 +12,9 @@ func moveValue(dst, src *Entry) {
 // copyValue makes dst hold a deep copy of src's value, for COPY.
 func copyValue(dst, src *Entry) {
 	dst.Type, dst.Str, dst.flags = src.Type, src.Str, src.flags
+	if src.Type == TypeString {
+		dst.flags |= entUnshared // Redis's dupStringObject never shares
+	}
 	dst.Obj = nil
 	if src.Obj != nil {
 		dst.Obj = src.Obj.Dup()

@@ -582,7 +582,8 @@ func TestZSetKeysFns(t *testing.T) {
 		args []string
 		want []int
 	}{
-		{[]string{"zunionstore", "d", "2", "a", "b"}, []int{3, 4, 1}},
+		{[]string{"zunionstore", "d", "2", "a", "b"}, []int{1, 3, 4}},
+		{[]string{"zunionstore", "d", "02", "a", "b"}, []int{3, 4, 1}}, // atoi fallback
 		{[]string{"zinterstore", "d", "3", "a", "b"}, nil},
 		{[]string{"zdiffstore", "d", "0", "a"}, nil},
 		{[]string{"zdiffstore", "d"}, nil},
