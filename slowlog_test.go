@@ -91,6 +91,11 @@ func TestObjectIdletimeAndFreq(t *testing.T) {
 				assert.GreaterOrEqual(t, idle.Int, int64(9), "idle time after 10s")
 				// OBJECT itself does not touch the key.
 				assert.GreaterOrEqual(t, c.Exec(ctx, "OBJECT", "IDLETIME", "k").Int, int64(9))
+				// Neither do EXISTS, TYPE, TTL, PTTL, EXPIRETIME (LOOKUP_NOTOUCH).
+				for _, cmd := range [][]string{{"EXISTS", "k"}, {"TYPE", "k"}, {"TTL", "k"}, {"PTTL", "k"}, {"EXPIRETIME", "k"}} {
+					c.Exec(ctx, cmd...)
+					assert.GreaterOrEqual(t, c.Exec(ctx, "OBJECT", "IDLETIME", "k").Int, int64(9), "%v leaves the access time", cmd)
+				}
 				assert.Equal(t, ":1", show(c.Exec(ctx, "TOUCH", "k", "nosuch")))
 				assert.LessOrEqual(t, c.Exec(ctx, "OBJECT", "IDLETIME", "k").Int, int64(1), "TOUCH updates the access time")
 				time.Sleep(5 * time.Second)

@@ -68,7 +68,7 @@ func cmdDel(c *Ctx) resp.Reply {
 func cmdExists(c *Ctx) resp.Reply {
 	n := 0
 	for _, key := range c.Args[1:] {
-		if c.Read(key) != nil {
+		if c.Inspect(key) != nil {
 			n++
 		}
 	}
@@ -95,7 +95,7 @@ var typeReplies = [...]resp.Reply{
 }
 
 func cmdType(c *Ctx) resp.Reply {
-	e := c.Read(c.Args[1])
+	e := c.Inspect(c.Args[1])
 	if e == nil {
 		return typeReplies[TypeNone]
 	}
@@ -344,7 +344,7 @@ func cmdPersist(c *Ctx) resp.Reply {
 }
 
 func ttlGeneric(c *Ctx, ms, abs bool) resp.Reply {
-	e := c.Read(c.Args[1])
+	e := c.Inspect(c.Args[1])
 	if e == nil {
 		return resp.IntReply(-2)
 	}

@@ -136,6 +136,16 @@ func (c *Ctx) ReadIn(db int, key string) *Entry {
 	return e
 }
 
+// Inspect looks key up like Read (a hit or a miss is counted, a miss is
+// notified) but leaves its access time alone, as Redis's EXISTS, TYPE and
+// TTL do with LOOKUP_NOTOUCH.
+func (c *Ctx) Inspect(key string) *Entry {
+	c.noTouch = true
+	e := c.Read(key)
+	c.noTouch = false
+	return e
+}
+
 // Write looks key up for writing (Redis's lookupKeyWrite): expired keys
 // are deleted; no counters move.
 func (c *Ctx) Write(key string) *Entry { return c.WriteIn(c.DB, key) }
