@@ -167,7 +167,9 @@ func (c *Ctx) lookup(ks *Keyspace, db int, key string) *Entry {
 	if e == nil {
 		return nil
 	}
-	if !c.Loading && e.Expired(c.Now()) {
+	// ExpireAt is tested first so that keys without a TTL never read the
+	// clock (time.Now was a fifth of a locked GET).
+	if e.ExpireAt != 0 && !c.Loading && e.Expired(c.Now()) {
 		if !c.ReadOnly {
 			ks.expireEntry(db, e)
 		}
