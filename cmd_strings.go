@@ -2,8 +2,11 @@ package kevy
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"time"
+
+	"github.com/kevydb/kevy/locked"
 )
 
 // Typed methods for the string commands, shared by Store and Conn, named
@@ -37,6 +40,22 @@ const KeepTTL = -1
 
 // Get returns the string at key, or Nil when the key does not exist.
 func (x cmdable) Get(ctx context.Context, key string) (string, error) {
+	if x.c == nil && x.s.locked != nil { // the lock-based engine's fast path
+		if x.s.closed.Load() {
+			return "", ErrClosed
+		}
+		v, found, ok, err := x.s.locked.Get(ctx, 0, key)
+		switch {
+		case errors.Is(err, locked.ErrClosed):
+			return "", ErrClosed
+		case err != nil:
+			return "", err
+		case ok && !found:
+			return "", Nil
+		case ok:
+			return v, nil
+		}
+	}
 	a := [2]string{"GET", key}
 	return x.str(ctx, cmdGet, a[:])
 }

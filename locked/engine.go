@@ -163,6 +163,30 @@ func (e *Engine) Exec(ctx context.Context, db int, cl *shard.Client, cmd *shard.
 	return rep, c.Waiter(), err
 }
 
+// Get is GET key on database db without the command table: the typed
+// Store.Get's fast path (shard.Keyspace.GetFast has the same effects as GET
+// through Exec). ok is false when GET must run through Exec instead; err is
+// ErrClosed or the context's error, as from Exec.
+func (e *Engine) Get(ctx context.Context, db int, key string) (val string, found, ok bool, err error) {
+	if e.closed.Load() {
+		return "", false, true, ErrClosed
+	}
+	if ctx.Done() != nil {
+		if err := ctx.Err(); err != nil {
+			return "", false, true, err
+		}
+	}
+	s := e.shards[e.router.Shard(key)]
+	s.mu.RLock()
+	if s.closed {
+		s.mu.RUnlock()
+		return "", false, true, ErrClosed
+	}
+	val, found, ok = s.ks.GetFast(db, key)
+	s.mu.RUnlock()
+	return val, found, ok, nil
+}
+
 func (e *Engine) route(c *shard.Ctx) (resp.Reply, error) {
 	cmd := c.Cmd
 	switch cmd.Route {
