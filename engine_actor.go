@@ -100,6 +100,18 @@ func (s *shardActor) Handle(batch []*request) {
 					continue
 				}
 			}
+			if r.cmd == cmdGet && !broken && len(r.args) == 2 {
+				// GET without the Ctx (shard.Keyspace.GetFast); it declines
+				// what only the general path does right.
+				if v, found, ok := s.ks.GetFast(r.db, r.args[1], false); ok {
+					if found {
+						r.reply = resp.Reply{Kind: resp.Bulk, Str: v}
+					} else {
+						r.reply = resp.NilReply
+					}
+					continue
+				}
+			}
 			c := &s.ctx
 			c.Bind(s.ks, s.n)
 			c.DB, c.Cmd, c.Args, c.Client = r.db, r.cmd, r.args, r.cl

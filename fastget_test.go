@@ -13,12 +13,15 @@ import (
 	"github.com/kevydb/kevy"
 )
 
-// The lock-based engine answers Store.Get without the command table
-// (shard.Keyspace.GetFast). These cases run the same GET through the typed
-// method and through Exec (the general path) on two identical stores and
-// require the same answer and the same observable effects: hit and miss
-// counters, commands counted, error statistics, the slow log, LFU
-// counters, keymiss notifications, and what stays in the keyspace.
+// GET has a fast path without the command table
+// (shard.Keyspace.GetFast): the lock-based engine's typed Store.Get, and
+// every GET an actor shard runs. These cases run the same GET through the
+// fast paths and through the lock-based engine's Exec (the general path)
+// on identical stores and require the same answer and the same observable
+// effects: hit and miss counters, commands counted, error statistics, the
+// slow log, LFU counters, keymiss notifications, and what stays in the
+// keyspace (where an actor shard, which owns its keys, deletes an expired
+// one as Redis does and a reader under a read lock cannot).
 func TestGetFastPathMatchesExec(t *testing.T) {
 	ctx := context.Background()
 	cases := []struct {
@@ -48,8 +51,8 @@ func TestGetFastPathMatchesExec(t *testing.T) {
 		dbsize                       kevy.Reply
 		events                       []string
 	}
-	observe := func(t *testing.T, cfg kevy.Config, setup [][]string, sleep time.Duration, key string, typed bool) outcome {
-		cfg.Engine, cfg.Shards = kevy.EngineLocked, 4
+	observe := func(t *testing.T, cfg kevy.Config, engine kevy.Engine, setup [][]string, sleep time.Duration, key string, typed bool) outcome {
+		cfg.Engine, cfg.Shards = engine, 4
 		db := mustOpen(t, cfg)
 		for _, cmd := range setup {
 			require.NotEqual(t, kevy.ReplyError, db.Exec(ctx, cmd...).Kind, cmd)
@@ -106,11 +109,19 @@ func TestGetFastPathMatchesExec(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			fast := observe(t, tc.cfg, tc.setup, tc.sleep, tc.key, true)
-			general := observe(t, tc.cfg, tc.setup, tc.sleep, tc.key, false)
+			general := observe(t, tc.cfg, kevy.EngineLocked, tc.setup, tc.sleep, tc.key, false)
+			fast := observe(t, tc.cfg, kevy.EngineLocked, tc.setup, tc.sleep, tc.key, true)
 			// The typed method reports an error reply as an error whose text
 			// is the reply's.
-			assert.Equal(t, general, fast)
+			assert.Equal(t, general, fast, "locked: Store.Get against Exec")
+			for _, typed := range []bool{false, true} {
+				actor := observe(t, tc.cfg, kevy.EngineActor, tc.setup, tc.sleep, tc.key, typed)
+				want := general
+				if tc.name == "expired" {
+					want.dbsize = kevy.Reply{Kind: kevy.ReplyInt, Int: 0} // deleted on access
+				}
+				assert.Equal(t, want, actor, "actor (typed %v) against locked Exec", typed)
+			}
 			switch tc.name {
 			case "hit", "lfu hit", "slowlog on":
 				assert.Equal(t, "v", fast.val)

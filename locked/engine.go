@@ -182,7 +182,7 @@ func (e *Engine) Get(ctx context.Context, db int, key string) (val string, found
 		s.mu.RUnlock()
 		return "", false, true, ErrClosed
 	}
-	val, found, ok = s.ks.GetFast(db, key)
+	val, found, ok = s.ks.GetFast(db, key, true)
 	s.mu.RUnlock()
 	return val, found, ok, nil
 }
