@@ -19,8 +19,10 @@ import (
 //     runs on the owner's P at once (what actor.Run does after a batch).
 //   - select: both sides select over three channels, as a loop that also
 //     listens for ticks and stop would.
-//   - spin: the caller polls an atomic for the reply (with Gosched between
-//     polls, the only spin that does not starve the owner on a busy P).
+//   - spin: the caller polls an atomic for the reply, yielding between
+//     polls; spin-pure polls without yielding (serial only: with as many
+//     spinning callers as Ps the owner runs only when the scheduler
+//     preempts one, every 10 ms).
 //   - cond: a sync.Cond pair instead of channels.
 //   - lockosthread: the owner wired to its own OS thread.
 //   - batch64: 64 GETs in one message, per GET.
@@ -95,12 +97,14 @@ func BenchmarkHop(b *testing.B) {
 		}
 	}
 	// call runs one round trip; wait picks how the caller waits.
-	call := func(in chan *req, r *req, sel bool) {
+	call := func(in chan *req, r *req, sel, pure bool) {
 		in <- r
 		switch {
 		case r.reply == nil:
 			for !r.ready.Load() {
-				runtime.Gosched()
+				if !pure {
+					runtime.Gosched()
+				}
 			}
 			r.ready.Store(false)
 		case sel:
@@ -116,7 +120,7 @@ func BenchmarkHop(b *testing.B) {
 	type variant struct {
 		name                     string
 		gosched, lockThread, sel bool
-		spin                     bool
+		spin, pure               bool
 		batch                    int
 	}
 	variants := []variant{
@@ -124,6 +128,7 @@ func BenchmarkHop(b *testing.B) {
 		{name: "chan-gosched", gosched: true},
 		{name: "select", sel: true},
 		{name: "spin", spin: true},
+		{name: "spin-pure", spin: true, pure: true},
 		{name: "lockosthread", lockThread: true},
 		{name: "batch64", batch: 64},
 	}
@@ -153,7 +158,7 @@ func BenchmarkHop(b *testing.B) {
 				} else {
 					r.key = keys[i&(nkeys-1)]
 				}
-				call(in, r, v.sel)
+				call(in, r, v.sel, v.pure)
 			}
 			b.ReportAllocs()
 			if !parallel {
@@ -177,7 +182,9 @@ func BenchmarkHop(b *testing.B) {
 			}
 		}
 		b.Run("op="+v.name+"/serial", func(b *testing.B) { run(b, false) })
-		b.Run("op="+v.name+"/parallel", func(b *testing.B) { run(b, true) })
+		if !v.pure {
+			b.Run("op="+v.name+"/parallel", func(b *testing.B) { run(b, true) })
+		}
 	}
 
 	b.Run("op=cond/serial", func(b *testing.B) {
