@@ -39,6 +39,15 @@ type Client struct {
 	Name string
 }
 
+// NameOrEmpty returns the client's name; "" for a nil Client (embedded
+// callers).
+func (cl *Client) NameOrEmpty() string {
+	if cl == nil {
+		return ""
+	}
+	return cl.Name
+}
+
 // SetArgs sets Args to a copy of args, in the Ctx's own storage when it fits.
 func (c *Ctx) SetArgs(args []string) {
 	if len(args) <= len(c.argbuf) {

@@ -19,7 +19,7 @@ package shard
 // an owner found the key expired (Ctx.Run deletes it, with its event and
 // its logged DEL).
 func (ks *Keyspace) GetFast(db int, key string, shared bool) (val string, found, handled bool) {
-	if ks.mem.rt.Slowlog.threshold.Load() >= 0 || db < 0 || db >= len(ks.dbs) {
+	if ks.mem.rt.Slowlog.Threshold() >= 0 || db < 0 || db >= len(ks.dbs) {
 		return "", false, false
 	}
 	var e *Entry

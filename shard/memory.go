@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"sync/atomic"
 	"unsafe"
+
+	"github.com/kevydb/kevy/internal/obs"
 )
 
 // Memory accounting.
@@ -283,10 +285,10 @@ type Runtime struct {
 
 	// Slowlog is the store's slow log; commands run with Ctx.Run are
 	// timed and logged in it.
-	Slowlog *Slowlog
+	Slowlog *obs.Slowlog
 
 	// Errors counts error replies by their first word (INFO errorstats).
-	Errors ErrorStats
+	Errors obs.ErrorStats
 
 	// OnEvict, when set, is told after each round of eviction in a shard:
 	// how many keys it evicted and the bytes freed. It runs on the shard's
@@ -300,7 +302,7 @@ type Runtime struct {
 // NewRuntime returns the runtime state of a store of n shards: no memory
 // limit, noeviction, 5 samples, a slow log with Redis's defaults.
 func NewRuntime(shards int) *Runtime {
-	rt := &Runtime{shards: max(shards, 1), Slowlog: NewSlowlog()}
+	rt := &Runtime{shards: max(shards, 1), Slowlog: obs.NewSlowlog()}
 	rt.samples.Store(5)
 	rt.hz.Store(defaultHz)
 	return rt

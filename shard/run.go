@@ -1,8 +1,6 @@
 package shard
 
 import (
-	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -45,7 +43,7 @@ func (c *Ctx) Run() resp.Reply {
 			return rep
 		}
 	}
-	thr := rt.Slowlog.threshold.Load()
+	thr := int64(rt.Slowlog.Threshold())
 	if thr < 0 {
 		rep := cmd.Run(c)
 		if cmd.Flags&FlagWrite != 0 {
@@ -67,7 +65,7 @@ func (c *Ctx) Run() resp.Reply {
 		cs.Nanos.Add(int64(d))
 	}
 	if int64(d) >= thr && cmd.Flags&FlagSkipSlowlog == 0 {
-		rt.Slowlog.Add(c.Args, d, c.Client)
+		rt.Slowlog.Add(c.Args, d, c.Client.NameOrEmpty())
 	}
 	if rep.Kind == resp.Error {
 		c.countError(rt, st, cmd, rep)
@@ -136,49 +134,4 @@ func (ks *Keyspace) ResetStats() {
 		st.Rejected.Store(0)
 		st.Failed.Store(0)
 	}
-}
-
-// maxErrorCodes bounds the distinct error codes counted, as Redis's
-// errorstats does (128).
-const maxErrorCodes = 128
-
-// ErrorStats counts error replies by error code, the first word of the
-// error ("ERR", "WRONGTYPE", "OOM"), for INFO errorstats. It is safe for
-// concurrent use; errors are rare, so a mutex does.
-type ErrorStats struct {
-	mu    sync.Mutex
-	codes map[string]int64
-	total int64
-}
-
-// Count records one error reply with text msg.
-func (s *ErrorStats) Count(msg string) {
-	code, _, _ := strings.Cut(msg, " ")
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.total++
-	if s.codes == nil {
-		s.codes = map[string]int64{}
-	}
-	if _, ok := s.codes[code]; ok || len(s.codes) < maxErrorCodes {
-		s.codes[strings.Clone(code)]++
-	}
-}
-
-// Snapshot returns the counts by code and the total.
-func (s *ErrorStats) Snapshot() (map[string]int64, int64) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := make(map[string]int64, len(s.codes))
-	for k, v := range s.codes {
-		out[k] = v
-	}
-	return out, s.total
-}
-
-// Reset zeroes the counts.
-func (s *ErrorStats) Reset() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.codes, s.total = nil, 0
 }

@@ -1,4 +1,10 @@
-package shard
+// Package obs holds the store-wide observability state that every shard
+// writes to: the slow log (SLOWLOG) and the error statistics (INFO
+// errorstats). Unlike a keyspace, which one shard owns, these are shared by
+// all shards of a store, so they are safe for concurrent use; they are
+// touched only by slow commands and error replies, and each takes its own
+// short lock. Keeping them here keeps actor/ and shard/ free of mutexes.
+package obs
 
 import (
 	"strconv"
@@ -72,15 +78,12 @@ func (l *Slowlog) trimLocked() {
 }
 
 // Add logs a command that took d, if d reaches the threshold.
-func (l *Slowlog) Add(args []string, d time.Duration, cl *Client) {
+func (l *Slowlog) Add(args []string, d time.Duration, clientName string) {
 	t := l.threshold.Load()
 	if t < 0 || int64(d) < t {
 		return
 	}
-	e := SlowlogEntry{Time: time.Now().Unix(), Duration: d, Args: slowlogArgs(args)}
-	if cl != nil {
-		e.ClientName = cl.Name
-	}
+	e := SlowlogEntry{Time: time.Now().Unix(), Duration: d, Args: slowlogArgs(args), ClientName: clientName}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	e.ID = l.nextID
