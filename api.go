@@ -21,7 +21,8 @@ import (
 // Every method that takes a context waits for its command's reply unless
 // the context ends first. Cancellation abandons the wait, not the command:
 // a command that was already handed to its shard may still be applied (and
-// logged) after the method returned ctx.Err().
+// logged) after the method returned ctx.Err(). A context that has already
+// ended when the method is called runs nothing, on either engine.
 type Store struct {
 	cmdable
 	cfg      Config

@@ -154,12 +154,21 @@ func (a *Actor[M]) seal(h Handler[M]) {
 }
 
 // Send puts m in the mailbox. It fails with ErrClosed once the actor has
-// stopped, or with ctx.Err() if ctx ends while the mailbox is full. A
-// message Send accepted is handled or rejected, unless it arrived after the
-// actor started stopping — which [Call.Wait] detects.
+// stopped, with ctx.Err() if ctx has already ended (m is then never
+// sent), or with ctx.Err() if ctx ends while the mailbox is full. A message
+// Send accepted is handled or rejected, unless it arrived after the actor
+// started stopping — which [Call.Wait] detects.
 func (a *Actor[M]) Send(ctx context.Context, m M) error {
 	if a.sealed.Load() {
 		return ErrClosed
+	}
+	d := ctx.Done()
+	if d != nil {
+		select {
+		case <-d: // an ended context sends nothing, as the locked engine
+			return ctx.Err()
+		default:
+		}
 	}
 	e := envelope[M]{m: m}
 	select {
@@ -167,7 +176,7 @@ func (a *Actor[M]) Send(ctx context.Context, m M) error {
 		return nil
 	default:
 	}
-	if d := ctx.Done(); d != nil {
+	if d != nil {
 		select {
 		case a.in <- e:
 			return nil

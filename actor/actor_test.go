@@ -146,6 +146,25 @@ func TestActorSendRespectsContextWhenFull(t *testing.T) {
 	require.NoError(t, blocker.Wait(bg, a))
 }
 
+// An ended context sends nothing, even with room in the mailbox: the
+// message is never handled.
+func TestActorSendEndedContextSendsNothing(t *testing.T) {
+	a := New[*msg](64, 8)
+	h := &counter{}
+	go a.Run(h)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for range 100 {
+		assert.ErrorIs(t, a.Send(ctx, newMsg(1)), context.Canceled)
+	}
+	m := newMsg(2)
+	require.NoError(t, a.Send(context.Background(), m))
+	require.NoError(t, m.Wait(context.Background(), a))
+	a.Stop()
+	<-a.Done()
+	assert.Equal(t, 2, h.sum, "only the message sent with a live context ran")
+}
+
 func TestCallWaitCancelled(t *testing.T) {
 	a := New[*msg](1, 1)
 	m := newMsg(1)
