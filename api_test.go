@@ -300,6 +300,14 @@ func TestCancelledContext(t *testing.T) {
 		err := db.Set(ctx, "k", "v", 0)
 		require.Error(t, err)
 		assert.True(t, errors.Is(err, context.Canceled), "got %v", err)
+		// Every route: one shard, several shards (holds), fan-out, local.
+		for _, args := range [][]string{{"SET", "k", "v"}, {"MSET", "a", "1", "b", "2", "c", "3", "d", "4"}, {"DBSIZE"}, {"PING"}} {
+			r := db.Exec(ctx, args...)
+			assert.Equal(t, "ERR context canceled", r.Str, "%v", args)
+		}
+		n, err := db.DBSize(context.Background())
+		require.NoError(t, err)
+		assert.Zero(t, n, "nothing ran")
 	})
 }
 

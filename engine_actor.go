@@ -376,6 +376,13 @@ func (e *actorEngine) put(r *request) {
 // exec runs one command for a connection on database db. A command that
 // blocked returns its waiter, for the caller to wait on.
 func (e *actorEngine) exec(ctx context.Context, db int, cl *shard.Client, cmd *shard.Command, args []string) (resp.Reply, *shard.Waiter, error) {
+	if d := ctx.Done(); d != nil {
+		select {
+		case <-d: // an ended context runs nothing, whatever the route (as the locked engine)
+			return resp.Reply{}, nil, ctx.Err()
+		default:
+		}
+	}
 	r := e.get()
 	r.kind, r.db, r.cmd, r.cl = reqExec, db, cmd, cl
 	r.setArgs(args)
