@@ -32,6 +32,7 @@ type CorruptError struct {
 	Err    error
 }
 
+// Error names the file, the offset and the cause.
 func (e *CorruptError) Error() string {
 	return fmt.Sprintf("aof: %s: corrupt record at offset %d: %v", e.Path, e.Offset, e.Err)
 }
