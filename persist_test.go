@@ -109,3 +109,73 @@ func TestPersistLayout(t *testing.T) {
 	_, err = os.Stat(filepath.Join(dir, "shard-002/appendonlydir"))
 	assert.NoError(t, err)
 }
+
+// A command that logs several records on one shard (a *STORE's DEL of the
+// old value and the rebuilt one, a value moved from another shard) logs
+// them as one MULTI/EXEC group, so a torn tail never replays half of it;
+// inside a transaction the groups do not nest (the log would not open:
+// "MULTI inside MULTI").
+func TestPersistMultiRecordCommandsReplayAllOrNone(t *testing.T) {
+	ctx := context.Background()
+	for _, v := range persistVariants {
+		t.Run(v.name, func(t *testing.T) {
+			cfg := v.cfg
+			cfg.Dir = t.TempDir()
+			db, err := kevy.Open(cfg)
+			require.NoError(t, err)
+			setup := [][]string{
+				{"RPUSH", "{a}src", "3", "1", "2"}, {"SET", "{a}dst", "old"},
+				{"SADD", "{a}s1", "x", "y"}, {"SET", "{a}sdst", "old"},
+				{"SET", "{a}dst2", "old"}, {"SET", "{a}sdst2", "old"},
+			}
+			for _, cmd := range setup {
+				require.NotEqual(t, kevy.ReplyError, db.Exec(ctx, cmd...).Kind, cmd)
+			}
+			assert.Equal(t, int64(3), db.Exec(ctx, "SORT", "{a}src", "STORE", "{a}dst").Int)
+			assert.Equal(t, int64(2), db.Exec(ctx, "SUNIONSTORE", "{a}sdst", "{a}s1").Int)
+			c := db.Conn()
+			for _, cmd := range [][]string{
+				{"MULTI"}, {"SORT", "{a}src", "STORE", "{a}dst2"}, {"SUNIONSTORE", "{a}sdst2", "{a}s1"}, {"INCR", "{a}n"},
+			} {
+				require.NotEqual(t, kevy.ReplyError, c.Exec(ctx, cmd...).Kind, cmd)
+			}
+			exec := c.Exec(ctx, "EXEC")
+			require.Equal(t, kevy.ReplyArray, exec.Kind, exec.Str)
+			require.NoError(t, c.Close())
+			require.NoError(t, db.Close())
+
+			// The standalone *STORE logged DEL and the rebuilt value as one
+			// group on the shard of {a}.
+			var logs []byte
+			files, err := filepath.Glob(filepath.Join(cfg.Dir, "shard-*", "appendonlydir", "*.incr.aof"))
+			require.NoError(t, err)
+			for _, f := range files {
+				b, err := os.ReadFile(f)
+				require.NoError(t, err)
+				logs = append(logs, b...)
+			}
+			assert.Contains(t, string(logs), "*1\r\n$5\r\nMULTI\r\n*2\r\n$3\r\nDEL\r\n$6\r\n{a}dst\r\n")
+			assert.Contains(t, string(logs), "*1\r\n$5\r\nMULTI\r\n*2\r\n$3\r\nDEL\r\n$7\r\n{a}sdst\r\n")
+			assert.NotContains(t, string(logs), "MULTI\r\n*1\r\n$5\r\nMULTI", "groups nested")
+
+			db, err = kevy.Open(cfg)
+			require.NoError(t, err)
+			defer db.Close()
+			for _, key := range []string{"{a}dst", "{a}dst2"} {
+				assert.Equal(t, []any{"1", "2", "3"}, must(db.Do(ctx, "LRANGE", key, 0, -1)), key)
+			}
+			for _, key := range []string{"{a}sdst", "{a}sdst2"} {
+				n, err := db.SCard(ctx, key)
+				require.NoError(t, err)
+				assert.Equal(t, int64(2), n, key)
+			}
+		})
+	}
+}
+
+func must(v any, err error) any {
+	if err != nil {
+		return err
+	}
+	return v
+}

@@ -7,9 +7,10 @@ import "strconv"
 // Only effects are recorded, never requests: relative expiries become
 // absolute, random choices become the keys and members they picked.
 type effects struct {
-	buf []byte
-	db  int // database selected in the stream so far; -1 = unknown
-	n   int // records in buf
+	buf   []byte
+	db    int // database selected in the stream so far; -1 = unknown
+	n     int // records in buf
+	depth int // open Marks: only the outermost WrapMulti wraps
 }
 
 // Logging reports whether the keyspace records effects.
@@ -69,17 +70,28 @@ func (ks *Keyspace) ForgetSelectedDB() { ks.eff.db = -1 }
 
 // EffectMark is a position in the effect log, for wrapping a group of
 // effects in MULTI/EXEC.
-type EffectMark struct{ off, n, db int }
+type EffectMark struct{ off, n int }
 
-// Mark returns the current position of the effect log.
+// Mark opens a group of effects that must replay all or none: it returns
+// the current position of the effect log. Every Mark must be closed by
+// exactly one WrapMulti. Groups nest (a command's effects inside EXEC's):
+// only the outermost is wrapped, since MULTI cannot nest.
 func (ks *Keyspace) Mark() EffectMark {
-	return EffectMark{off: len(ks.eff.buf), n: ks.eff.n, db: ks.eff.db}
+	ks.eff.depth++
+	return EffectMark{off: len(ks.eff.buf), n: ks.eff.n}
 }
 
-// WrapMulti wraps the effects recorded since m in MULTI ... EXEC when there
-// are two or more, so that replaying the log applies them all or none.
+// WrapMulti closes the group opened by m: when it is the outermost and
+// holds two or more effects, they are wrapped in MULTI ... EXEC, so that
+// replaying the log applies them all or none.
 func (ks *Keyspace) WrapMulti(m EffectMark) {
-	if !ks.logging || ks.eff.n-m.n < 2 {
+	if ks.eff.depth--; ks.eff.depth == 0 && ks.eff.n-m.n >= 2 {
+		ks.wrapMulti(m)
+	}
+}
+
+func (ks *Keyspace) wrapMulti(m EffectMark) {
+	if !ks.logging {
 		return
 	}
 	tail := append([]byte(nil), ks.eff.buf[m.off:]...)

@@ -20,6 +20,8 @@ import (
 //     and is over it, keys are evicted from the bound keyspaces as the
 //     policy says; if that cannot bring the store under the limit, the
 //     command is refused with Redis's OOM error (see evict.go);
+//   - a write's effects on each bound keyspace are one MULTI/EXEC group
+//     when there are several (see runGroup);
 //   - after a write, the bound keyspaces settle their memory accounting;
 //   - when the slow log is enabled, the command is timed (two clock reads)
 //     and logged if slow, and its per-command statistics updated;
@@ -44,31 +46,65 @@ func (c *Ctx) Run() resp.Reply {
 		}
 	}
 	thr := int64(rt.Slowlog.Threshold())
-	if thr < 0 {
-		rep := cmd.Run(c)
-		if cmd.Flags&FlagWrite != 0 {
-			c.settleAfterCommand()
-		}
-		if rep.Kind == resp.Error {
-			c.countError(rt, st, cmd, rep)
-		}
-		return rep
+	var start time.Time
+	if thr >= 0 {
+		start = time.Now()
 	}
-	start := time.Now()
-	rep := cmd.Run(c)
-	if cmd.Flags&FlagWrite != 0 {
+	var rep resp.Reply
+	switch {
+	case cmd.Flags&FlagWrite == 0:
+		rep = cmd.Run(c)
+	case c.ks != nil:
+		// A write's effects are one group: see runGroup.
+		m := ks.Mark()
+		rep = cmd.Run(c)
+		ks.WrapMulti(m)
+		c.settleAfterCommand()
+	default:
+		rep = c.runGroup(cmd)
 		c.settleAfterCommand()
 	}
-	d := time.Since(start)
-	if cs := st.cmds[cmd]; cs != nil {
-		cs.Calls.Add(1)
-		cs.Nanos.Add(int64(d))
-	}
-	if int64(d) >= thr && cmd.Flags&FlagSkipSlowlog == 0 {
-		rt.Slowlog.Add(c.Args, d, c.Client.NameOrEmpty())
+	if thr >= 0 {
+		d := time.Since(start)
+		if cs := st.cmds[cmd]; cs != nil {
+			cs.Calls.Add(1)
+			cs.Nanos.Add(int64(d))
+		}
+		if int64(d) >= thr && cmd.Flags&FlagSkipSlowlog == 0 {
+			rt.Slowlog.Add(c.Args, d, c.Client.NameOrEmpty())
+		}
 	}
 	if rep.Kind == resp.Error {
 		c.countError(rt, st, cmd, rep)
+	}
+	return rep
+}
+
+// runGroup runs the write command cmd across the keyspaces of a group.
+// A write's effects on each keyspace are one group (Mark/WrapMulti), so
+// that a command that logs several records on a shard (a *STORE's DEL and
+// the rebuilt value, a value moved from another shard in chunks) replays
+// all or none, as Redis wraps the commands one command propagates in
+// MULTI/EXEC.
+func (c *Ctx) runGroup(cmd *Command) resp.Reply {
+	group := c.group
+	var buf [8]EffectMark
+	marks := buf[:0]
+	if len(group) <= len(buf) {
+		marks = buf[:len(group)]
+	} else {
+		marks = make([]EffectMark, len(group))
+	}
+	for i, ks := range group {
+		if ks != nil {
+			marks[i] = ks.Mark()
+		}
+	}
+	rep := cmd.Run(c)
+	for i, ks := range group {
+		if ks != nil {
+			ks.WrapMulti(marks[i])
+		}
 	}
 	return rep
 }

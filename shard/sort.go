@@ -277,39 +277,8 @@ func sortGeneric(c *Ctx, readonly bool) resp.Reply {
 			result.PushBack(v)
 		}
 	}
-	storeSortResult(c, o.store, result)
+	storeObject(c, o.store, TypeList, result, NotifyList, "sortstore")
 	return resp.IntReply(outputlen)
-}
-
-// storeSortResult makes dst hold the list l, replacing any value and
-// expiry (Redis's setKey), or deletes dst when l is empty.
-func storeSortResult(c *Ctx, dst string, l *List) {
-	ks := c.KS(dst)
-	if l.Len() == 0 {
-		if c.Delete(dst) {
-			c.Modified(dst)
-			c.Notify(NotifyGeneric, "del", dst)
-			c.Propagate(dst, "DEL", dst)
-		}
-		return
-	}
-	mark := ks.Mark()
-	e := c.Write(dst)
-	if e == nil {
-		e = c.Add(dst, TypeList)
-	} else {
-		c.Propagate(dst, "DEL", dst)
-		e.Type, e.Str = TypeList, ""
-		e.flags &^= entStrEnc
-		if e.ExpireAt != 0 {
-			c.SetExpire(dst, e, 0)
-		}
-	}
-	e.Obj = l
-	c.Modified(dst)
-	ks.PropagateEntry(c.DB, dst, e)
-	ks.WrapMulti(mark)
-	c.Notify(NotifyList, "sortstore", dst)
 }
 
 // sortCompare returns SORT's order (Redis's sortCompare): numeric by score
