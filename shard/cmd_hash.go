@@ -62,7 +62,7 @@ func readHash(c *Ctx, key string, missing resp.Reply) (*Hash, resp.Reply) {
 	if e.Type != TypeHash {
 		return nil, ErrWrongType
 	}
-	return e.Obj.(*Hash), resp.Reply{}
+	return e.Obj().(*Hash), resp.Reply{}
 }
 
 // writeHash looks key up for writing. It returns the hash (nil when the key
@@ -75,13 +75,13 @@ func writeHash(c *Ctx, key string) (*Hash, bool) {
 	if e.Type != TypeHash {
 		return nil, false
 	}
-	return e.Obj.(*Hash), true
+	return e.Obj().(*Hash), true
 }
 
 // createHash adds key, which must not exist, holding an empty hash.
 func createHash(c *Ctx, key string) *Hash {
 	h := NewHash()
-	c.Add(key, TypeHash).Obj = h
+	c.Add(key, TypeHash).SetObj(h)
 	return h
 }
 
@@ -432,7 +432,7 @@ func pickPairs(h *Hash, size int, count int64, r *rand.Rand) []string {
 			continue
 		}
 		seen[f] = struct{}{}
-		out = append(out, f, *v)
+		out = append(out, f, v.value)
 	}
 	return out
 }
@@ -468,7 +468,7 @@ func cmdHScan(c *Ctx) resp.Reply {
 		return scanReply(0, out)
 	}
 	// Redis counts fields and values, so its step bound is 2*COUNT*10.
-	next := scanDictStep(h.ht, cursor, opts.Count, opts.Count*20, func(f string, v *string) { add(f, *v) })
+	next := scanDictStep(h.ht, cursor, opts.Count, opts.Count*20, func(f string, v *hashField) { add(f, v.value) })
 	return scanReply(next, out)
 }
 

@@ -638,7 +638,7 @@ func cmdObjectEncoding(c *Ctx) resp.Reply {
 	if e.Type == TypeString {
 		return resp.BulkReply(e.StringEncoding())
 	}
-	return resp.BulkReply(e.Obj.Encoding())
+	return resp.BulkReply(e.Obj().Encoding())
 }
 
 func cmdObjectRefcount(c *Ctx) resp.Reply {
@@ -647,7 +647,7 @@ func cmdObjectRefcount(c *Ctx) resp.Reply {
 		return resp.NilReply
 	}
 	if e.Type == TypeString {
-		if n, ok := ParseInt(e.Str); ok && n >= 0 && n < 10000 && len(e.Str) <= 20 && e.flags&entStrEnc == 0 {
+		if n, ok := ParseInt(e.Str()); ok && n >= 0 && n < 10000 && e.StrLen() <= 20 && e.flags&entStrEnc == 0 {
 			return resp.IntReply(math.MaxInt32) // a shared integer
 		}
 	}

@@ -47,7 +47,7 @@ func readList(c *Ctx, key string, missing resp.Reply) (*List, resp.Reply) {
 	if e.Type != TypeList {
 		return nil, ErrWrongType
 	}
-	return e.Obj.(*List), resp.Reply{}
+	return e.Obj().(*List), resp.Reply{}
 }
 
 // writeList looks key up for writing. It returns the list (nil when the
@@ -60,7 +60,7 @@ func writeList(c *Ctx, key string) (*List, bool) {
 	if e.Type != TypeList {
 		return nil, false
 	}
-	return e.Obj.(*List), true
+	return e.Obj().(*List), true
 }
 
 // createList adds key, which must not exist, holding an empty list. Adding
@@ -68,7 +68,7 @@ func writeList(c *Ctx, key string) (*List, bool) {
 // command.
 func createList(c *Ctx, key string) *List {
 	l := NewList()
-	c.Add(key, TypeList).Obj = l
+	c.Add(key, TypeList).SetObj(l)
 	return l
 }
 
@@ -415,7 +415,7 @@ func cmdLPos(c *Ctx) resp.Reply {
 	if e.Type != TypeList {
 		return ErrWrongType
 	}
-	l := e.Obj.(*List)
+	l := e.Obj().(*List)
 	var (
 		out     []resp.Reply
 		matches int64

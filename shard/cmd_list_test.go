@@ -27,17 +27,17 @@ func dumpAll(s *hsStore) []string {
 			var items []string
 			switch e.Type {
 			case TypeString:
-				items = []string{e.Str}
+				items = []string{e.Str()}
 			case TypeList:
-				items = listElems(e.Obj.(*List))
+				items = listElems(e.Obj().(*List))
 			case TypeHash:
-				e.Obj.(*Hash).Range(func(f, v string) bool {
+				e.Obj().(*Hash).Range(func(f, v string) bool {
 					items = append(items, f+"="+v)
 					return true
 				})
 				sort.Strings(items)
 			case TypeSet:
-				items = e.Obj.(*Set).members()
+				items = e.Obj().(*Set).members()
 				sort.Strings(items)
 			}
 			out = append(out, fmt.Sprintf("shard%d %s %s exp=%d %q", i, e.Key, e.Type, e.ExpireAt, items))

@@ -52,7 +52,7 @@ func readSet(c *Ctx, key string, missing resp.Reply) (*Set, resp.Reply) {
 	if e.Type != TypeSet {
 		return nil, ErrWrongType
 	}
-	return e.Obj.(*Set), resp.Reply{}
+	return e.Obj().(*Set), resp.Reply{}
 }
 
 // writeSet looks key up for writing. It returns the entry (nil when the key
@@ -73,9 +73,9 @@ func cmdSAdd(c *Ctx) resp.Reply {
 	}
 	if e == nil {
 		e = c.Add(key, TypeSet)
-		e.Obj = newSetFor(c.Args[2])
+		e.SetObj(newSetFor(c.Args[2]))
 	}
-	s := e.Obj.(*Set)
+	s := e.Obj().(*Set)
 	added := 0
 	for _, m := range c.Args[2:] {
 		if s.Add(m) {
@@ -99,7 +99,7 @@ func cmdSRem(c *Ctx) resp.Reply {
 	if e == nil {
 		return resp.Zero
 	}
-	s := e.Obj.(*Set)
+	s := e.Obj().(*Set)
 	deleted, removed := 0, false
 	for _, m := range c.Args[2:] {
 		if s.Remove(m) {
@@ -179,7 +179,7 @@ func cmdSPop(c *Ctx) resp.Reply {
 	if e == nil {
 		return resp.NilReply
 	}
-	s := e.Obj.(*Set)
+	s := e.Obj().(*Set)
 	m := s.random(c.KS(key).Rand())
 	s.Remove(m)
 	c.Notify(NotifySet, "spop", key)
@@ -208,7 +208,7 @@ func spopWithCount(c *Ctx) resp.Reply {
 	if e == nil || count == 0 {
 		return resp.EmptyArr
 	}
-	s := e.Obj.(*Set)
+	s := e.Obj().(*Set)
 	size := int64(s.Len())
 	c.Notify(NotifySet, "spop", key)
 	if count >= size {
@@ -241,7 +241,7 @@ func spopWithCount(c *Ctx) resp.Reply {
 			s.Remove(m)
 		}
 		popped = s.members()
-		e.Obj = keep
+		e.SetObj(keep)
 	}
 	for i := 0; i < len(popped); i += sremBatch {
 		part := popped[i:min(i+sremBatch, len(popped))]
@@ -338,12 +338,12 @@ func cmdSMove(c *Ctx) resp.Reply {
 		return ErrWrongType
 	}
 	if se == de {
-		if se.Obj.(*Set).Has(m) {
+		if se.Obj().(*Set).Has(m) {
 			return resp.One
 		}
 		return resp.Zero
 	}
-	ss := se.Obj.(*Set)
+	ss := se.Obj().(*Set)
 	if !ss.Remove(m) {
 		return resp.Zero
 	}
@@ -354,10 +354,10 @@ func cmdSMove(c *Ctx) resp.Reply {
 	}
 	if de == nil {
 		de = c.Add(dst, TypeSet)
-		de.Obj = newSetFor(m)
+		de.SetObj(newSetFor(m))
 	}
 	c.Modified(src)
-	added := de.Obj.(*Set).Add(m)
+	added := de.Obj().(*Set).Add(m)
 	if added {
 		c.Modified(dst)
 		c.Notify(NotifySet, "sadd", dst)
@@ -388,7 +388,7 @@ func sinterGeneric(c *Ctx, keys []string, dst string, store, cardOnly bool, limi
 		if e.Type != TypeSet {
 			return ErrWrongType
 		}
-		sets[j] = e.Obj.(*Set)
+		sets[j] = e.Obj().(*Set)
 	}
 	if empty {
 		switch {
@@ -455,7 +455,7 @@ func sunionDiffGeneric(c *Ctx, keys []string, dst string, store, diff bool) resp
 		if e.Type != TypeSet {
 			return ErrWrongType
 		}
-		sets[j] = e.Obj.(*Set)
+		sets[j] = e.Obj().(*Set)
 		if j > 0 && sets[j] == sets[0] {
 			sameset = true
 		}
@@ -565,13 +565,11 @@ func storeObject(c *Ctx, dst string, t Type, obj Object, class NotifyClass, even
 		e = c.Add(dst, t)
 	} else {
 		c.Propagate(dst, "DEL", dst)
-		e.Type, e.Str = t, ""
-		e.flags &^= entStrEnc
 		if e.ExpireAt != 0 {
 			c.SetExpire(dst, e, 0)
 		}
 	}
-	e.Obj = obj
+	e.SetObj(obj)
 	c.Modified(dst)
 	c.KS(dst).PropagateEntry(c.DB, dst, e)
 	c.Notify(class, event, dst)
@@ -672,6 +670,6 @@ func cmdSScan(c *Ctx) resp.Reply {
 		s.Range(func(member string) bool { add(member); return true })
 		return scanReply(0, out)
 	}
-	next := scanDictStep(s.ht, cursor, opts.Count, opts.Count*10, func(member string, _ *struct{}) { add(member) })
+	next := scanDictStep(s.ht, cursor, opts.Count, opts.Count*10, func(member string, _ *string) { add(member) })
 	return scanReply(next, out)
 }

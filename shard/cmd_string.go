@@ -136,7 +136,7 @@ func setGeneric(c *Ctx, flags int, key, val, expire string, okReply, abortReply 
 			if e.Type != TypeString {
 				return ErrWrongType
 			}
-			getReply = resp.BulkReply(e.Str)
+			getReply = resp.BulkReply(e.Str())
 		}
 	}
 	found := c.Write(key) != nil
@@ -192,7 +192,7 @@ func cmdGet(c *Ctx) resp.Reply {
 	if e.Type != TypeString {
 		return ErrWrongType
 	}
-	return resp.Reply{Kind: resp.Bulk, Str: e.Str}
+	return resp.Reply{Kind: resp.Bulk, Str: e.Str()}
 }
 
 func cmdGetSet(c *Ctx) resp.Reply {
@@ -241,7 +241,7 @@ func cmdGetEX(c *Ctx) resp.Reply {
 			return errRep
 		}
 	}
-	reply := resp.BulkReply(e.Str)
+	reply := resp.BulkReply(e.Str())
 	switch {
 	case flags&(setEXAT|setPXAT) != 0 && at <= c.Now():
 		c.Delete(key)
@@ -271,7 +271,7 @@ func cmdMGet(c *Ctx) resp.Reply {
 		if e == nil || e.Type != TypeString {
 			out[i] = resp.NilReply
 		} else {
-			out[i] = resp.Reply{Kind: resp.Bulk, Str: e.Str}
+			out[i] = resp.Reply{Kind: resp.Bulk, Str: e.Str()}
 		}
 	}
 	return resp.Reply{Kind: resp.Array, Elems: out}
@@ -310,18 +310,18 @@ func cmdAppend(c *Ctx) resp.Reply {
 	var total int
 	if e == nil {
 		e = c.Add(key, TypeString)
-		e.Str = app
+		e.SetStr(app)
 		total = len(app)
 	} else {
 		if e.Type != TypeString {
 			return ErrWrongType
 		}
-		if len(e.Str)+len(app) > MaxStringLen {
+		if e.StrLen()+len(app) > MaxStringLen {
 			return resp.Err(MsgStringMax)
 		}
-		e.Str += app
+		e.SetStr(e.Str() + app)
 		e.flags |= entRaw
-		total = len(e.Str)
+		total = e.StrLen()
 	}
 	c.Modified(key)
 	c.Notify(NotifyString, "append", key)
@@ -337,7 +337,7 @@ func cmdStrlen(c *Ctx) resp.Reply {
 	if e.Type != TypeString {
 		return ErrWrongType
 	}
-	return resp.IntReply(int64(len(e.Str)))
+	return resp.IntReply(int64(e.StrLen()))
 }
 
 var emptyBulk = resp.BulkReply("")
@@ -358,7 +358,7 @@ func cmdGetRange(c *Ctx) resp.Reply {
 	if e.Type != TypeString {
 		return ErrWrongType
 	}
-	s := e.Str
+	s := e.Str()
 	n := int64(len(s))
 	if start < 0 && end < 0 && start > end {
 		return emptyBulk
@@ -407,22 +407,22 @@ func cmdSetRange(c *Ctx) resp.Reply {
 			return ErrWrongType
 		}
 		if len(val) == 0 {
-			return resp.IntReply(int64(len(e.Str)))
+			return resp.IntReply(int64(e.StrLen()))
 		}
 		if offset > MaxStringLen-int64(len(val)) { // no overflow, unlike offset+len
 			return resp.Err(MsgStringMax)
 		}
 	}
 	need := int(offset) + len(val)
-	b := make([]byte, max(need, len(e.Str)))
-	copy(b, e.Str)
+	b := make([]byte, max(need, e.StrLen()))
+	copy(b, e.Str())
 	copy(b[offset:], val)
-	e.Str = string(b)
+	e.SetStr(string(b))
 	e.flags |= entRaw
 	c.Modified(key)
 	c.Notify(NotifyString, "setrange", key)
 	c.Propagate(key, "SETRANGE", key, c.Args[2], val)
-	return resp.IntReply(int64(len(e.Str)))
+	return resp.IntReply(int64(e.StrLen()))
 }
 
 func incrBy(c *Ctx, incr int64) resp.Reply {
@@ -434,7 +434,7 @@ func incrBy(c *Ctx, incr int64) resp.Reply {
 			return ErrWrongType
 		}
 		var ok bool
-		if v, ok = ParseInt(e.Str); !ok {
+		if v, ok = ParseInt(e.Str()); !ok {
 			return ErrNotInt
 		}
 	}
@@ -442,15 +442,14 @@ func incrBy(c *Ctx, incr int64) resp.Reply {
 		return ErrOverflow
 	}
 	v += incr
-	s := strconv.FormatInt(v, 10)
 	if e == nil {
 		e = c.Add(key, TypeString)
 	}
-	e.Str = s
 	e.flags &^= entStrEnc
+	e.setInt(v)
 	c.Modified(key)
 	c.Notify(NotifyString, "incrby", key)
-	c.Propagate(key, "SET", key, s, "KEEPTTL")
+	c.Propagate(key, "SET", key, strconv.FormatInt(v, 10), "KEEPTTL")
 	return resp.IntReply(v)
 }
 
@@ -482,7 +481,7 @@ func cmdIncrByFloat(c *Ctx) resp.Reply {
 	cur := LongDoubleFromInt(0)
 	if e != nil {
 		var ok bool
-		if cur, ok = ParseLongDouble(e.Str); !ok {
+		if cur, ok = ParseLongDouble(e.Str()); !ok {
 			return ErrNotFloat
 		}
 	}
@@ -498,8 +497,8 @@ func cmdIncrByFloat(c *Ctx) resp.Reply {
 	if e == nil {
 		e = c.Add(key, TypeString)
 	}
-	e.Str = s
 	e.flags = e.flags&^entStrEnc | entNoInt // Redis never int-encodes it
+	e.SetStr(s)
 	c.Modified(key)
 	c.Notify(NotifyString, "incrbyfloat", key)
 	c.Propagate(key, "SET", key, s, "KEEPTTL")

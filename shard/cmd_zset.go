@@ -49,7 +49,7 @@ func readZSet(c *Ctx, key string, missing resp.Reply) (*ZSet, resp.Reply) {
 	if e.Type != TypeZSet {
 		return nil, ErrWrongType
 	}
-	return e.Obj.(*ZSet), resp.Reply{}
+	return e.Obj().(*ZSet), resp.Reply{}
 }
 
 // writeZSet looks key up for writing. It returns the entry (nil when the
@@ -144,9 +144,9 @@ options:
 			return resp.Zero
 		}
 		e = c.Add(key, TypeZSet)
-		e.Obj = newZSetFor(c.Args[idx+1])
+		e.SetObj(newZSetFor(c.Args[idx+1]))
 	}
-	z := e.Obj.(*ZSet)
+	z := e.Obj().(*ZSet)
 	added, updated, processed := 0, 0, 0
 	var score float64
 	var changed []int // pairs added or updated, when more than one pair
@@ -232,7 +232,7 @@ func cmdZRem(c *Ctx) resp.Reply {
 	if e == nil {
 		return resp.Zero
 	}
-	z := e.Obj.(*ZSet)
+	z := e.Obj().(*ZSet)
 	deleted, removed := 0, false
 	for _, m := range c.Args[2:] {
 		if z.Remove(m) {

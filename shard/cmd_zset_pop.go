@@ -36,7 +36,7 @@ const (
 // key, entry e, and builds the reply. It logs the pop as ZPOPMIN/ZPOPMAX
 // key n, deletes the key when it empties, and notifies as Redis does.
 func zpopFrom(c *Ctx, key string, e *Entry, max bool, count int64, shape zpopShape) resp.Reply {
-	z := e.Obj.(*ZSet)
+	z := e.Obj().(*ZSet)
 	n := int(min(count, int64(z.Len())))
 	var items []resp.Reply
 	switch shape {

@@ -285,7 +285,7 @@ func zremrangeGeneric(c *Ctx, rtype zrangeType) resp.Reply {
 	if e == nil {
 		return resp.Zero
 	}
-	z := e.Obj.(*ZSet)
+	z := e.Obj().(*ZSet)
 	deleted := 0
 	switch rtype {
 	case zrangeRank:

@@ -141,9 +141,9 @@ func zsetOpGeneric(c *Ctx, numkeysIdx int, op zsetOp, store, cardOnly bool) resp
 		}
 		switch e.Type {
 		case TypeZSet:
-			srcs[i].z = e.Obj.(*ZSet)
+			srcs[i].z = e.Obj().(*ZSet)
 		case TypeSet:
-			srcs[i].s = e.Obj.(*Set)
+			srcs[i].s = e.Obj().(*Set)
 		default:
 			return ErrWrongType
 		}

@@ -224,14 +224,11 @@ func (c *Ctx) SetString(key, val string, keepTTL bool) *Entry {
 		ks.initAccess(e)
 		ks.signalReady(c.DB, key)
 		ks.Notify(c.DB, NotifyNew, "new", key)
-	} else {
-		e.Type, e.Obj = TypeString, nil
-		if !keepTTL && e.ExpireAt != 0 {
-			db.setExpire(e, 0)
-		}
+	} else if !keepTTL && e.ExpireAt != 0 {
+		db.setExpire(e, 0)
 	}
-	e.Str = val
 	e.flags &^= entStrEnc
+	e.SetStr(val)
 	return e
 }
 

@@ -10,8 +10,9 @@ import (
 // entries of the keys that route to its shard in a dict.Dict — Redis's
 // hash table design: incremental rehashing, a SCAN cursor that survives
 // resizes, O(1) random sampling — with each Entry stored inline in its
-// table node (one allocation per key), plus a dense index of the entries
-// that have an expiry, for O(1) random sampling by the active expirer.
+// table node (one 64-byte allocation per key, the key's header in the
+// Entry), plus a dense index of the entries that have an expiry, for O(1)
+// random sampling by the active expirer.
 //
 // A DB is not safe for concurrent use: it belongs to its shard's owner.
 // The *Shared methods are the exception: any number of goroutines may call
@@ -21,7 +22,7 @@ type DB struct {
 	keys     *dict.Dict[Entry]
 	volatile []*Entry // entries with an expiry, for O(1) random sampling
 	mem      int64    // accounted bytes of the entries (see memory.go)
-	touched  []*Entry // entries to re-account (see memory.go)
+	touched  []touched // entries to re-account (see memory.go)
 }
 
 func newDB() DB { return DB{keys: dict.New[Entry](0)} }
@@ -46,7 +47,7 @@ func (db *DB) add(key string, t Type) *Entry {
 		panic("shard: add of an existing key")
 	}
 	*e = Entry{Key: key, Type: t}
-	db.noteTouched(e)
+	db.queue(e, 0)
 	return e
 }
 

@@ -1,6 +1,9 @@
 package shard
 
-import "strconv"
+import (
+	"strconv"
+	"unsafe"
+)
 
 // Type is the Redis data type of a value, as TYPE reports it.
 type Type uint8
@@ -84,23 +87,119 @@ const (
 	// entStrEnc are the flags about a string's encoding, cleared whenever
 	// a new string value is stored.
 	entStrEnc = entRaw | entNoInt | entUnshared
+
+	// entInt marks a string value held as the integer it spells (Entry.n),
+	// with no bytes of its own: see Entry.SetStr.
+	entInt uint8 = 1 << 6
+	// entQueued marks an entry queued for re-accounting (memory.go).
+	entQueued uint8 = 1 << 7
 )
 
 // Entry is one key's value and metadata. It lives in a DB and is owned by
 // the goroutine that owns the DB's keyspace (or by the lock-based engine under
-// its lock). Handlers may change Str and Obj in place; expiry changes go
-// through DB so the volatile index stays right.
+// its lock). Handlers change its value with SetStr and SetObj; expiry
+// changes go through DB so the volatile index stays right.
+//
+// An Entry is the value of its table node (dict.Dict), so its size is the
+// per-key cost of the keyspace: the 8-byte node link plus these 56 bytes
+// fill a 64-byte allocation. To get there the value is one word pair for
+// every type: a string's data pointer and length, a collection's pointer
+// (its concrete type follows Type), or, for a string that spells a
+// canonical integer, the integer itself and no pointer at all (Redis's
+// "int" encoding, without Redis's shared objects).
 type Entry struct {
-	Key      string // the key; shares its bytes with the table's key
-	Str      string // the value when Type == TypeString
-	Obj      Object // the collection when Type is a list, set, zset or hash
-	ExpireAt int64  // absolute expiry, unix milliseconds; 0 = none
-	Access   uint32 // LRU clock or LFU counter, for eviction
-	vidx     int32  // index in DB.volatile while ExpireAt != 0
+	Key      string         // the key; the table reads it here (first field: see dict.Dict)
+	ptr      unsafe.Pointer // a string's bytes or the collection (by Type); nil for an integer or no value
+	n        int64          // a string's length, or its integer value when flags&entInt
+	ExpireAt int64          // absolute expiry, unix milliseconds; 0 = none
+	Access   uint32         // LRU clock or LFU counter, for eviction
+	vidx     int32          // index in DB.volatile while ExpireAt != 0
+	Epoch    uint32         // snapshot epoch in which this entry was last serialized
 	Type     Type
 	flags    uint8
-	Epoch    uint32 // snapshot epoch in which this entry was last serialized
-	mem      int64  // accounted bytes (see memory.go); memGone once removed
+}
+
+// Str returns the value of a string entry ("" for any other type). For a
+// value held as an integer it formats it, allocating beyond the small
+// integers Redis shares (0 to 9999).
+func (e *Entry) Str() string {
+	if e.flags&entInt != 0 {
+		return formatShared(e.n)
+	}
+	return unsafe.String((*byte)(e.ptr), int(e.n))
+}
+
+// StrLen returns len(e.Str()) without formatting an integer.
+func (e *Entry) StrLen() int {
+	if e.flags&entInt != 0 {
+		return intLen(e.n)
+	}
+	return int(e.n)
+}
+
+// SetStr makes e a string entry holding s. A canonical integer of up to 20
+// bytes (as Redis's string2ll reads it) is kept as that integer, unless the
+// entry is marked entNoInt: callers that set encoding flags set them
+// first (SetString clears them).
+func (e *Entry) SetStr(s string) {
+	e.Type = TypeString
+	if len(s) <= 20 && len(s) > 0 && e.flags&entNoInt == 0 && (s[0] == '-' || s[0] >= '0' && s[0] <= '9') {
+		if v, ok := ParseInt(s); ok {
+			e.ptr, e.n = nil, v
+			e.flags |= entInt
+			return
+		}
+	}
+	e.ptr, e.n = unsafe.Pointer(unsafe.StringData(s)), int64(len(s))
+	e.flags &^= entInt
+}
+
+// setInt makes e a string entry holding the canonical decimal form of v.
+func (e *Entry) setInt(v int64) {
+	e.Type = TypeString
+	e.ptr, e.n = nil, v
+	e.flags |= entInt
+}
+
+// Obj returns the collection of a list, set, sorted set or hash entry, or
+// nil (for a string, or a collection not yet set).
+func (e *Entry) Obj() Object {
+	if e.ptr == nil {
+		return nil
+	}
+	switch e.Type {
+	case TypeList:
+		return (*List)(e.ptr)
+	case TypeSet:
+		return (*Set)(e.ptr)
+	case TypeZSet:
+		return (*ZSet)(e.ptr)
+	case TypeHash:
+		return (*Hash)(e.ptr)
+	}
+	return nil
+}
+
+// SetObj makes e hold the collection o, and gives it o's type; nil leaves
+// e a collection of its current type with no value yet (a new key about to
+// be filled).
+func (e *Entry) SetObj(o Object) {
+	e.n = 0
+	e.flags &^= entInt | entStrEnc
+	switch v := o.(type) {
+	case nil:
+		e.ptr = nil
+	case *List:
+		e.Type, e.ptr = TypeList, unsafe.Pointer(v)
+	case *Set:
+		e.Type, e.ptr = TypeSet, unsafe.Pointer(v)
+	case *ZSet:
+		e.Type, e.ptr = TypeZSet, unsafe.Pointer(v)
+	case *Hash:
+		e.Type, e.ptr = TypeHash, unsafe.Pointer(v)
+	default:
+		panic("shard: SetObj of an unknown collection type")
+	}
 }
 
 // Expired reports whether e's expiry has passed at now (unix ms). As in
@@ -114,12 +213,15 @@ func (e *Entry) Expired(now int64) bool { return e.ExpireAt != 0 && e.ExpireAt <
 // for APPEND/SETRANGE results).
 func (e *Entry) StringEncoding() string {
 	if e.flags&entRaw == 0 {
-		if len(e.Str) <= 20 && e.flags&entNoInt == 0 {
-			if _, ok := ParseInt(e.Str); ok {
+		if e.flags&entInt != 0 {
+			return "int"
+		}
+		if e.n <= 20 && e.flags&entNoInt == 0 {
+			if _, ok := ParseInt(e.Str()); ok {
 				return "int"
 			}
 		}
-		if len(e.Str) <= 44 {
+		if e.StrLen() <= 44 {
 			return "embstr"
 		}
 	}
@@ -190,6 +292,49 @@ func ParseInt(s string) (int64, bool) {
 
 // FormatInt formats n in decimal.
 func FormatInt(n int64) string { return strconv.FormatInt(n, 10) }
+
+// sharedInts holds the decimal forms of 0 to sharedIntsMax-1 back to back,
+// so that formatting those (Redis's shared integers) allocates nothing.
+const sharedIntsMax = 10000
+
+var sharedInts = func() (t struct {
+	digits string
+	end    [sharedIntsMax]uint16
+}) {
+	var b []byte
+	for i := range sharedIntsMax {
+		b = strconv.AppendInt(b, int64(i), 10)
+		t.end[i] = uint16(len(b))
+	}
+	t.digits = string(b)
+	return t
+}()
+
+// formatShared formats n in decimal, without allocating for 0 to 9999.
+func formatShared(n int64) string {
+	if n >= 0 && n < sharedIntsMax {
+		start := uint16(0)
+		if n > 0 {
+			start = sharedInts.end[n-1]
+		}
+		return sharedInts.digits[start:sharedInts.end[n]]
+	}
+	return strconv.FormatInt(n, 10)
+}
+
+// intLen returns the length of n in decimal.
+func intLen(n int64) int {
+	l := 1
+	u := uint64(n)
+	if n < 0 {
+		l++
+		u = -u
+	}
+	for ; u >= 10; u /= 10 {
+		l++
+	}
+	return l
+}
 
 // lower returns s in ASCII lower case, allocating only when s has upper-case
 // letters.

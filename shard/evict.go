@@ -226,7 +226,7 @@ func (ks *Keyspace) victim(p EvictionPolicy, samples int) (int, *Entry) {
 func (ks *Keyspace) evictEntry(db int, e *Entry) int64 {
 	key := e.Key
 	ks.beforeChange(db, e)
-	freed := max(e.mem, 0)
+	freed := ks.dbs[db].accounted(e)
 	ks.dbs[db].remove(key)
 	ks.mem.pub[db] -= freed
 	ks.publish(-freed)

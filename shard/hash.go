@@ -21,7 +21,7 @@ func hashFromRDB(e *rdb.Entry) (Object, error) {
 	}
 	h := NewHash()
 	if len(e.Hash) > hashMaxListpackEntries {
-		h.ht = dict.New[string](len(e.Hash))
+		h.ht = dict.New[hashField](len(e.Hash))
 	}
 	for _, f := range e.Hash {
 		if !h.Set(f.Name, f.Value) {
@@ -56,8 +56,14 @@ const (
 // readers may share a Hash as long as no writer runs.
 type Hash struct {
 	lp    []string           // listpack encoding: f0, v0, f1, v1 ...; nil once ht is set
-	ht    *dict.Dict[string] // hashtable encoding; nil while the hash is a listpack
+	ht    *dict.Dict[hashField] // hashtable encoding; nil while the hash is a listpack
 	bytes int                // heap bytes of the fields' and values' contents, for MemUsage
+}
+
+// hashField is a field of a hash-table hash and its value.
+type hashField struct {
+	field string // the key: first, as dict.Dict requires
+	value string
 }
 
 // Memory accounting of hashes and sets (see MemUsage): the value's own
@@ -107,8 +113,8 @@ func (h *Hash) Dup() Object {
 	if h.ht == nil {
 		return &Hash{lp: slices.Clone(h.lp), bytes: h.bytes}
 	}
-	d := dict.New[string](h.ht.Len())
-	h.ht.RangeShared(func(f string, v *string) bool {
+	d := dict.New[hashField](h.ht.Len())
+	h.ht.RangeShared(func(f string, v *hashField) bool {
 		d.Set(f, *v)
 		return true
 	})
@@ -143,7 +149,7 @@ func (h *Hash) Emit(key string, emit func(argv ...string)) {
 func (h *Hash) Get(field string) (string, bool) {
 	if h.ht != nil {
 		if p := h.ht.GetShared(field); p != nil {
-			return *p, true
+			return p.value, true
 		}
 		return "", false
 	}
@@ -176,8 +182,8 @@ func (h *Hash) Set(field, value string) (created bool) {
 		if inserted {
 			h.bytes += allocSize(len(field))
 		}
-		h.bytes += allocSize(len(value)) - allocSize(len(*p))
-		*p = value
+		h.bytes += allocSize(len(value)) - allocSize(len(p.value))
+		p.value = value
 		return inserted
 	}
 	if i := h.lpIndex(field); i >= 0 {
@@ -199,7 +205,7 @@ func (h *Hash) Delete(field string) bool {
 	if h.ht != nil {
 		old, ok := h.ht.Delete(field)
 		if ok {
-			h.bytes -= allocSize(len(field)) + allocSize(len(old))
+			h.bytes -= allocSize(len(field)) + allocSize(len(old.value))
 		}
 		return ok
 	}
@@ -220,7 +226,7 @@ func (h *Hash) Delete(field string) bool {
 // not modify the hash.
 func (h *Hash) Range(fn func(field, value string) bool) {
 	if h.ht != nil {
-		h.ht.RangeShared(func(f string, v *string) bool { return fn(f, *v) })
+		h.ht.RangeShared(func(f string, v *hashField) bool { return fn(f, v.value) })
 		return
 	}
 	for i := 0; i+1 < len(h.lp); i += 2 {
@@ -247,9 +253,9 @@ func (h *Hash) tryConversion(args []string) {
 
 // convert moves a listpack hash into a hash table.
 func (h *Hash) convert() {
-	d := dict.New[string](len(h.lp) / 2)
+	d := dict.New[hashField](len(h.lp) / 2)
 	for i := 0; i+1 < len(h.lp); i += 2 {
-		d.Set(h.lp[i], h.lp[i+1])
+		d.Set(h.lp[i], hashField{value: h.lp[i+1]})
 	}
 	h.lp, h.ht = nil, d
 }
@@ -259,7 +265,7 @@ func (h *Hash) convert() {
 func (h *Hash) random(r *rand.Rand) (field, value string) {
 	if h.ht != nil {
 		f, v, _ := h.ht.RandomShared(r)
-		return f, *v
+		return f, v.value
 	}
 	i := 2 * memberRandN(r, len(h.lp)/2)
 	return h.lp[i], h.lp[i+1]

@@ -112,14 +112,14 @@ func (s *hsStore) dump() []string {
 			var items []string
 			switch e.Type {
 			case TypeString:
-				items = []string{e.Str}
+				items = []string{e.Str()}
 			case TypeHash:
-				e.Obj.(*Hash).Range(func(f, v string) bool {
+				e.Obj().(*Hash).Range(func(f, v string) bool {
 					items = append(items, f+"="+v)
 					return true
 				})
 			case TypeSet:
-				items = e.Obj.(*Set).members()
+				items = e.Obj().(*Set).members()
 			}
 			sort.Strings(items)
 			out = append(out, fmt.Sprintf("shard%d %s %s exp=%d %q", i, e.Key, e.Type, e.ExpireAt, items))

@@ -11,38 +11,46 @@ import (
 
 // Memory accounting.
 //
-// Every entry carries the bytes it is accounted for (Entry.mem): an
-// estimate of what the Go heap spends on it — its table node, a share of
-// the bucket array, its key, its value (a string's bytes, or a collection's
-// MemUsage) and its slot in the volatile index when it has a TTL — with
-// every allocation rounded up to its Go size class. Each DB keeps the sum
-// over its entries (DB.mem) exactly, incrementally:
+// Every entry is accounted for an estimate of what the Go heap spends on
+// it — its table node, a share of the bucket array, its key, its value (a
+// string's bytes, or a collection's MemUsage) and its slot in the volatile
+// index when it has a TTL — with every allocation rounded up to its Go size
+// class (entrySize, O(1)). Each DB keeps the sum over its entries (DB.mem)
+// exactly, incrementally, without storing a size in each entry:
 //
-//   - DB.add and every lookup for writing queue the entry in DB.touched;
+//   - an entry not queued is accounted for its current size;
+//   - DB.add and every lookup for writing queue the entry in DB.touched
+//     (once: entQueued marks it) with the size it is accounted for — its
+//     current size, since nothing changes an entry before that lookup —
+//     or 0 for a new one;
 //   - after each write command (Ctx.Run), and on every tick, the keyspace
-//     settles: each queued entry still in the table is re-measured (an O(1)
-//     estimate) and the difference added to DB.mem;
-//   - DB.remove subtracts the entry's accounted bytes and marks it gone,
-//     so a queued pointer to a deleted entry is skipped;
+//     settles: each queued entry is re-measured and the difference added
+//     to DB.mem, and it leaves the queue;
+//   - DB.remove subtracts what the entry is accounted for (its queued size
+//     when queued, dropping it from the queue) at once;
 //   - FLUSHDB/FLUSHALL replace the DB, counters and queue included.
 //
 // A keyspace then publishes the sum over its databases into the store-wide
 // Runtime.used, an atomic every shard reads before a write that may need
-// memory. Re-measuring is idempotent, so an entry queued twice, or queued
-// by a path that never settles itself (blocked-client service, log replay),
-// costs nothing but a later re-measure: the invariant "DB.mem is the sum of
-// Entry.mem" holds at all times, and "Entry.mem is the entry's size" holds
-// after each settle.
+// memory. Queueing is idempotent, so a path that never settles itself
+// (blocked-client service, log replay) costs nothing but a later
+// re-measure: the invariant "DB.mem is the sum of what its entries are
+// accounted for" holds at all times, and "every entry is accounted for its
+// size" holds after each settle.
 
-// memGone marks the accounted size of a removed entry.
-const memGone = -1
+// touched is an entry queued for re-accounting, with the bytes it is
+// accounted for until then; e is nil once the entry was removed.
+type touched struct {
+	e   *Entry
+	old int64
+}
 
 // Accounting constants (bytes), measured against the Go heap on amd64; see
 // docs/memory.md.
 const (
-	// entryNodeMem is the dict node holding an Entry: next pointer, hash,
-	// key header and the Entry itself, rounded to its size class.
-	entryNodeMem = 112
+	// entryNodeMem is the dict node holding an Entry: next pointer and the
+	// Entry itself, key header included.
+	entryNodeMem = 64
 	// bucketMem is the share of a bucket pointer per key: tables hold
 	// between one and two buckets per key (load factor 1, power-of-two
 	// sizes).
@@ -108,10 +116,11 @@ func objectMem(o Object) int {
 // value and TTL slot.
 func entrySize(e *Entry) int64 {
 	n := entryNodeMem + bucketMem + allocSize(len(e.Key))
-	if e.Type == TypeString {
-		n += allocSize(len(e.Str))
-	} else {
-		n += objectMem(e.Obj)
+	switch {
+	case e.Type != TypeString:
+		n += objectMem(e.Obj())
+	case e.flags&entInt == 0:
+		n += allocSize(int(e.n))
 	}
 	if e.ExpireAt != 0 {
 		n += volatileMem
@@ -123,32 +132,62 @@ func entrySize(e *Entry) int64 {
 // never settles (log replay) settles the DB itself when it fills.
 const maxTouched = 1024
 
-// noteTouched queues e to be re-accounted at the next settle.
+// noteTouched queues e, whose value may be about to change, to be
+// re-accounted at the next settle.
 func (db *DB) noteTouched(e *Entry) {
+	if e.flags&entQueued == 0 {
+		db.queue(e, entrySize(e))
+	}
+}
+
+// queue queues e, accounted for old bytes, for re-accounting.
+func (db *DB) queue(e *Entry, old int64) {
 	if len(db.touched) >= maxTouched {
 		db.settle()
 	}
-	db.touched = append(db.touched, e)
+	db.touched = append(db.touched, touched{e, old})
+	e.flags |= entQueued
+}
+
+// accounted returns the bytes e is accounted for in db.
+func (db *DB) accounted(e *Entry) int64 {
+	if e.flags&entQueued == 0 {
+		return entrySize(e)
+	}
+	for i := len(db.touched) - 1; i >= 0; i-- {
+		if db.touched[i].e == e {
+			return db.touched[i].old
+		}
+	}
+	panic("shard: queued entry missing from the accounting queue")
 }
 
 // forget drops e, about to be removed, from the accounting.
 func (db *DB) forget(e *Entry) {
-	if e.mem > 0 {
-		db.mem -= e.mem
+	if e.flags&entQueued == 0 {
+		db.mem -= entrySize(e)
+		return
 	}
-	e.mem = memGone
+	for i := len(db.touched) - 1; i >= 0; i-- {
+		if t := &db.touched[i]; t.e == e {
+			db.mem -= t.old
+			t.e = nil
+			e.flags &^= entQueued
+			return
+		}
+	}
+	panic("shard: queued entry missing from the accounting queue")
 }
 
 // settle re-accounts the queued entries.
 func (db *DB) settle() {
-	for i, e := range db.touched {
-		db.touched[i] = nil
-		if e.mem == memGone {
-			continue
+	for i := range db.touched {
+		t := &db.touched[i]
+		if e := t.e; e != nil {
+			db.mem += entrySize(e) - t.old
+			e.flags &^= entQueued
 		}
-		n := entrySize(e)
-		db.mem += n - e.mem
-		e.mem = n
+		*t = touched{}
 	}
 	db.touched = db.touched[:0]
 }

@@ -149,35 +149,37 @@ func TestAccountingInvariant(t *testing.T) {
 
 func checkAccounting(t *testing.T, ks *Keyspace, args []string) {
 	t.Helper()
-	var total int64
 	for d := range ks.dbs {
 		db := &ks.dbs[d]
 		var sum int64
 		db.Range(func(e *Entry) bool {
-			sum += e.mem
+			sum += db.accounted(e)
 			return true
 		})
 		require.Equal(t, sum, db.mem, "db %d: mem is not the sum of its entries, after %v", d, args)
-		total += db.mem
 	}
 	// Ctx.Run's settle re-accounted every entry the command changed.
 	for d := range ks.dbs {
 		ks.dbs[d].Range(func(e *Entry) bool {
-			require.Equal(t, entrySize(e), e.mem, "key %q in db %d not re-accounted after %v", e.Key, d, args)
+			require.Zero(t, e.flags&entQueued, "key %q in db %d not re-accounted after %v", e.Key, d, args)
 			return true
 		})
 	}
 	ks.SettleMemory()
 	for d := range ks.dbs {
-		ks.dbs[d].Range(func(e *Entry) bool {
-			require.Equal(t, entrySize(e), e.mem, "key %q in db %d not re-accounted after %v", e.Key, d, args)
+		db := &ks.dbs[d]
+		require.Empty(t, db.touched, "db %d: accounting queue not empty after a settle", d)
+		var sum int64
+		db.Range(func(e *Entry) bool {
+			require.Zero(t, e.flags&entQueued, "key %q in db %d still queued after a settle", e.Key, d)
+			sum += entrySize(e)
 			return true
 		})
+		require.Equal(t, sum, db.mem, "db %d: mem is not the sum of its entries' sizes after a settle (%v)", d, args)
 	}
 	var pub int64
 	for _, p := range ks.mem.pub {
 		pub += p
 	}
 	require.Equal(t, ks.mem.used, pub)
-	_ = total
 }

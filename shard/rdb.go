@@ -65,7 +65,7 @@ func (ks *Keyspace) LoadRDB(e *rdb.Entry) error {
 	}
 	ent := db.add(e.Key, t)
 	ent.Epoch = ks.epoch
-	ent.Str, ent.Obj = e.Str, obj
+	setLoaded(ent, e, obj)
 	ks.initAccess(ent)
 	if e.ExpireAt != 0 {
 		db.setExpire(ent, e.ExpireAt)
@@ -98,7 +98,7 @@ func (ks *Keyspace) ImportRDB(e *rdb.Entry) (replaced bool, err error) {
 	}
 	ent := db.add(e.Key, t)
 	ent.Epoch = ks.epoch
-	ent.Str, ent.Obj = e.Str, obj
+	setLoaded(ent, e, obj)
 	ks.initAccess(ent)
 	if e.ExpireAt != 0 {
 		db.setExpire(ent, e.ExpireAt)
@@ -109,6 +109,16 @@ func (ks *Keyspace) ImportRDB(e *rdb.Entry) (replaced bool, err error) {
 	ks.signalReady(e.DB, e.Key)
 	ks.Notify(e.DB, NotifyGeneric, "restore", e.Key)
 	return replaced, nil
+}
+
+// setLoaded gives ent the value of the decoded RDB entry e: its string,
+// or obj, the collection built from it.
+func setLoaded(ent *Entry, e *rdb.Entry, obj Object) {
+	if ent.Type == TypeString {
+		ent.SetStr(e.Str)
+	} else {
+		ent.SetObj(obj)
+	}
 }
 
 // CheckRDB reports whether LoadRDB could load e: its type is supported and

@@ -22,7 +22,7 @@ func setFromRDB(e *rdb.Entry) (Object, error) {
 	}
 	s := NewSet()
 	if len(e.Set) > setMaxIntsetEntries {
-		s.ht = dict.New[struct{}](len(e.Set))
+		s.ht = dict.New[string](len(e.Set))
 	}
 	for _, m := range e.Set {
 		if !s.Add(m) {
@@ -51,7 +51,7 @@ const setMaxIntsetEntries = 512
 // readers may share a Set as long as no writer runs.
 type Set struct {
 	ints  []int64              // intset encoding: ascending, distinct; nil once ht is set
-	ht    *dict.Dict[struct{}] // hashtable encoding; nil while the set is an intset
+	ht    *dict.Dict[string] // hashtable encoding; nil while the set is an intset
 	bytes int                  // heap bytes of a hash table's members, for MemUsage
 }
 
@@ -66,7 +66,7 @@ func newSetFor(member string) *Set {
 	if _, ok := ParseInt(member); ok {
 		return NewSet()
 	}
-	return &Set{ht: dict.New[struct{}](0)}
+	return &Set{ht: dict.New[string](0)}
 }
 
 // Len returns the number of members.
@@ -100,9 +100,9 @@ func (s *Set) Dup() Object {
 	if s.ht == nil {
 		return &Set{ints: slices.Clone(s.ints)}
 	}
-	d := dict.New[struct{}](s.ht.Len())
-	s.ht.RangeShared(func(m string, _ *struct{}) bool {
-		d.Set(m, struct{}{})
+	d := dict.New[string](s.ht.Len())
+	s.ht.RangeShared(func(m string, _ *string) bool {
+		d.Set(m, "")
 		return true
 	})
 	return &Set{ht: d, bytes: s.bytes}
@@ -209,7 +209,7 @@ func (s *Set) Range(fn func(member string) bool) {
 // come as (_, n, true), hash-table members as (m, _, false).
 func (s *Set) each(fn func(m string, n int64, isInt bool) bool) {
 	if s.ht != nil {
-		s.ht.RangeShared(func(m string, _ *struct{}) bool { return fn(m, 0, false) })
+		s.ht.RangeShared(func(m string, _ *string) bool { return fn(m, 0, false) })
 		return
 	}
 	for _, n := range s.ints {
@@ -254,10 +254,10 @@ func (s *Set) removeElem(m string, n int64, isInt bool) bool {
 
 // convert moves an intset into a hash table.
 func (s *Set) convert() {
-	d := dict.New[struct{}](len(s.ints) + 1)
+	d := dict.New[string](len(s.ints) + 1)
 	for _, n := range s.ints {
 		m := strconv.FormatInt(n, 10)
-		d.Set(m, struct{}{})
+		d.Set(m, "")
 		s.bytes += allocSize(len(m))
 	}
 	s.ints, s.ht = nil, d

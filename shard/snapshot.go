@@ -328,14 +328,14 @@ func (ks *Keyspace) beforeChange(db int, e *Entry) {
 // the ToRDB registry.
 func WriteEntryRDB(w *rdb.Writer, e *Entry) error {
 	if e.Type == TypeString {
-		return w.WriteStringKey(e.Key, e.Str, e.ExpireAt)
+		return w.WriteStringKey(e.Key, e.Str(), e.ExpireAt)
 	}
-	if e.Obj == nil || e.Obj.Len() == 0 {
+	if e.Obj() == nil || e.Obj().Len() == 0 {
 		return nil // an empty collection is no key (Redis skips them too)
 	}
 	enc := ToRDB[e.Type]
 	if enc == nil {
 		return fmt.Errorf("shard: no RDB encoder for %s key %q", e.Type, e.Key)
 	}
-	return enc(w, e.Key, e.Obj, e.ExpireAt)
+	return enc(w, e.Key, e.Obj(), e.ExpireAt)
 }

@@ -57,20 +57,20 @@ func (s *snapKS) state() map[string]string {
 			var v string
 			switch e.Type {
 			case TypeString:
-				v = canonical("string", []string{e.Str}, false, e.ExpireAt)
+				v = canonical("string", []string{e.Str()}, false, e.ExpireAt)
 			case TypeHash:
 				var kv []string
-				e.Obj.(*Hash).Range(func(f, x string) bool { kv = append(kv, f+"="+x); return true })
+				e.Obj().(*Hash).Range(func(f, x string) bool { kv = append(kv, f+"="+x); return true })
 				v = canonical("hash", kv, true, e.ExpireAt)
 			case TypeSet:
-				v = canonical("set", e.Obj.(*Set).members(), true, e.ExpireAt)
+				v = canonical("set", e.Obj().(*Set).members(), true, e.ExpireAt)
 			case TypeList:
 				var items []string
-				e.Obj.(*List).Range(func(_ int, x string) bool { items = append(items, x); return true })
+				e.Obj().(*List).Range(func(_ int, x string) bool { items = append(items, x); return true })
 				v = canonical("list", items, false, e.ExpireAt)
 			case TypeZSet:
 				var ms []string
-				e.Obj.(*ZSet).each(false, func(m string, sc float64) bool { ms = append(ms, fmt.Sprint(m, "=", sc)); return true })
+				e.Obj().(*ZSet).each(false, func(m string, sc float64) bool { ms = append(ms, fmt.Sprint(m, "=", sc)); return true })
 				v = canonical("zset", ms, true, e.ExpireAt)
 			default:
 				v = "type " + e.Type.String()

@@ -151,7 +151,7 @@ func sortGeneric(c *Ctx, readonly bool) resp.Reply {
 	if e := c.Read(c.Args[1]); e != nil {
 		switch e.Type {
 		case TypeList, TypeSet, TypeZSet:
-			obj = e.Obj
+			obj = e.Obj()
 		default:
 			return ErrWrongType
 		}
@@ -357,12 +357,12 @@ func sortLookup(c *Ctx, pattern, elem string) (string, bool) {
 		if e.Type != TypeHash {
 			return "", false
 		}
-		return e.Obj.(*Hash).Get(field)
+		return e.Obj().(*Hash).Get(field)
 	}
 	if e.Type != TypeString {
 		return "", false
 	}
-	return e.Str, true
+	return e.Str(), true
 }
 
 // cstring returns s up to its first NUL byte: what C sees of it.

@@ -5,19 +5,26 @@ import "strconv"
 // moveValue makes dst hold src's value (type, contents, encoding hints),
 // sharing collection objects: for RENAME and MOVE, where src is deleted.
 func moveValue(dst, src *Entry) {
-	dst.Type, dst.Str, dst.Obj, dst.flags = src.Type, src.Str, src.Obj, src.flags
+	shareValue(dst, src)
 	dst.Access = src.Access
+}
+
+// shareValue makes dst hold src's value words and encoding flags (not its
+// accounting state).
+func shareValue(dst, src *Entry) {
+	dst.Type, dst.ptr, dst.n = src.Type, src.ptr, src.n
+	dst.flags = dst.flags&entQueued | src.flags&^entQueued
 }
 
 // copyValue makes dst hold a deep copy of src's value, for COPY.
 func copyValue(dst, src *Entry) {
-	dst.Type, dst.Str, dst.flags = src.Type, src.Str, src.flags
+	shareValue(dst, src) // a string's bytes are immutable: shared
 	if src.Type == TypeString {
 		dst.flags |= entUnshared // Redis's dupStringObject never shares
+		return
 	}
-	dst.Obj = nil
-	if src.Obj != nil {
-		dst.Obj = src.Obj.Dup()
+	if o := src.Obj(); o != nil {
+		dst.SetObj(o.Dup())
 	}
 }
 
@@ -37,13 +44,13 @@ func (ks *Keyspace) PropagateEntry(db int, key string, e *Entry) {
 func EmitEntry(key string, e *Entry, emit func(argv ...string)) {
 	if e.Type == TypeString {
 		if e.ExpireAt != 0 {
-			emit("SET", key, e.Str, "PXAT", strconv.FormatInt(e.ExpireAt, 10))
+			emit("SET", key, e.Str(), "PXAT", strconv.FormatInt(e.ExpireAt, 10))
 		} else {
-			emit("SET", key, e.Str)
+			emit("SET", key, e.Str())
 		}
 		return
 	}
-	e.Obj.Emit(key, emit)
+	e.Obj().Emit(key, emit)
 	if e.ExpireAt != 0 {
 		emit("PEXPIREAT", key, strconv.FormatInt(e.ExpireAt, 10))
 	}

@@ -257,7 +257,7 @@ func TestZSetDupAndEmit(t *testing.T) {
 			require.Equal(t, "integer", rep.Kind.String(), "%v", argv)
 		})
 		assert.Equal(t, (z.Len()+63)/64, cmds)
-		got := s2.shards[0].DB(0).Find("k").Obj.(*ZSet)
+		got := s2.shards[0].DB(0).Find("k").Obj().(*ZSet)
 		want := zsetEntries(z)
 		have := zsetEntries(got)
 		require.Equal(t, len(want), len(have))
@@ -372,7 +372,7 @@ func zdump(s *hsStore) []string {
 		ks.DB(0).Range(func(e *Entry) bool {
 			var items []string
 			if e.Type == TypeZSet {
-				for _, x := range zsetEntries(e.Obj.(*ZSet)) {
+				for _, x := range zsetEntries(e.Obj().(*ZSet)) {
 					items = append(items, fmt.Sprintf("%s=%x", x.member, math.Float64bits(x.score)))
 				}
 			}

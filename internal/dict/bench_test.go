@@ -6,8 +6,10 @@ import (
 	"testing"
 )
 
-// item stands for a keyspace value: a 16-byte payload and an expiry.
+// item stands for a keyspace value: its key, a 16-byte payload and an
+// expiry.
 type item struct {
+	key string
 	v   any
 	exp int64
 }

@@ -1,9 +1,12 @@
 package dict
 
 import (
+	"fmt"
 	"hash/maphash"
 	"math/bits"
 	"math/rand/v2"
+	"reflect"
+	"unsafe"
 )
 
 const (
@@ -19,12 +22,30 @@ const (
 )
 
 // node is one entry. It is allocated once, when its key is inserted, and is
-// never copied: pointers to val stay valid until the key is deleted.
+// never copied: pointers to val stay valid until the key is deleted. The key
+// is val's first field (see keyOf); no hash is cached: a resize hashes the
+// keys it moves again, as Redis's dict does.
 type node[V any] struct {
 	next *node[V]
-	hash uint64
-	key  string
 	val  V
+}
+
+// key returns the node's key: the string at the start of its value.
+func (n *node[V]) key() string { return *(*string)(unsafe.Pointer(&n.val)) }
+
+// checkLayout panics unless V starts with a string (V is a string, or a
+// struct whose first field is one): the key the Dict reads and writes there.
+func checkLayout[V any]() {
+	t := reflect.TypeFor[V]()
+	if t.Kind() == reflect.String {
+		return
+	}
+	if t.Kind() == reflect.Struct && t.NumField() > 0 {
+		if f := t.Field(0); f.Offset == 0 && f.Type.Kind() == reflect.String {
+			return
+		}
+	}
+	panic(fmt.Sprintf("dict: value type %v does not start with its string key", t))
 }
 
 // table is one bucket array. len(b) is zero or a power of two.
@@ -35,8 +56,16 @@ type table[V any] struct {
 
 func (t *table[V]) mask() uint64 { return uint64(len(t.b) - 1) }
 
-// Dict is a hash table from string keys to values of type V, with
-// incremental rehashing, a resize-proof scan cursor and random sampling.
+// Dict is a hash table of values of type V, each holding its own string
+// key, with incremental rehashing, a resize-proof scan cursor and random
+// sampling.
+//
+// V must be a string (a set of strings) or a struct whose first field is a
+// string: the key. The Dict writes the key there when it inserts a value,
+// reads it there when it searches, and never lets it be changed: callers
+// write only the other fields. This keeps the key's header in one place, so
+// a set member costs a 24-byte node and a keyspace entry holds its own key.
+// The first table allocation panics for any other V.
 //
 // The zero value is an empty Dict ready to use. A Dict must not be copied
 // after first use. It is not safe for concurrent use: one goroutine owns it
@@ -67,6 +96,7 @@ func New[V any](hint int) *Dict[V] {
 
 // init allocates the first table of the given power-of-two size.
 func (d *Dict[V]) init(size int) {
+	checkLayout[V]()
 	d.seed = maphash.MakeSeed()
 	d.rng = rand.Uint64()
 	d.t[0].b = make([]*node[V], size)
@@ -104,6 +134,9 @@ func (d *Dict[V]) Get(key string) *V {
 	return nil
 }
 
+// hash returns the hash of key under d's seed.
+func (d *Dict[V]) hash(key string) uint64 { return maphash.String(d.seed, key) }
+
 // Contains reports whether key is present.
 func (d *Dict[V]) Contains(key string) bool { return d.Get(key) != nil }
 
@@ -112,7 +145,7 @@ func (d *Dict[V]) find(h uint64, key string) *node[V] {
 	t0 := &d.t[0]
 	if i := h & t0.mask(); !d.rehashing() || i >= uint64(d.rehashIdx) {
 		for n := t0.b[i]; n != nil; n = n.next {
-			if n.hash == h && n.key == key {
+			if n.key() == key {
 				return n
 			}
 		}
@@ -120,7 +153,7 @@ func (d *Dict[V]) find(h uint64, key string) *node[V] {
 	if d.rehashing() {
 		t1 := &d.t[1]
 		for n := t1.b[h&t1.mask()]; n != nil; n = n.next {
-			if n.hash == h && n.key == key {
+			if n.key() == key {
 				return n
 			}
 		}
@@ -129,9 +162,9 @@ func (d *Dict[V]) find(h uint64, key string) *node[V] {
 }
 
 // GetOrInsert returns a pointer to the value stored under key. If key was
-// absent it inserts it with the zero value of V and reports inserted; the
-// caller then sets the value through the pointer. The pointer stays valid
-// until key is deleted.
+// absent it inserts a value that is zero but for its key and reports
+// inserted; the caller then sets the rest of the value through the pointer
+// (never its key). The pointer stays valid until key is deleted.
 //
 // GetOrInsert must not be called from inside a Range, Scan or Sample
 // callback.
@@ -142,7 +175,7 @@ func (d *Dict[V]) GetOrInsert(key string) (v *V, inserted bool) {
 	if d.rehashing() && d.pause == 0 {
 		d.rehash(1)
 	}
-	h := maphash.String(d.seed, key)
+	h := d.hash(key)
 	if n := d.find(h, key); n != nil {
 		return &n.val, false
 	}
@@ -152,16 +185,19 @@ func (d *Dict[V]) GetOrInsert(key string) (v *V, inserted bool) {
 		t = &d.t[1]
 	}
 	i := h & t.mask()
-	n := &node[V]{next: t.b[i], hash: h, key: key}
+	n := &node[V]{next: t.b[i]}
+	*(*string)(unsafe.Pointer(&n.val)) = key
 	t.b[i] = n
 	t.used++
 	return &n.val, true
 }
 
 // Set stores val under key and reports whether key was newly inserted.
+// val's key field is ignored: the stored value's key is key.
 func (d *Dict[V]) Set(key string, val V) (inserted bool) {
 	p, inserted := d.GetOrInsert(key)
 	*p = val
+	*(*string)(unsafe.Pointer(p)) = key
 	return inserted
 }
 
@@ -174,7 +210,7 @@ func (d *Dict[V]) Delete(key string) (old V, ok bool) {
 	if d.rehashing() && d.pause == 0 {
 		d.rehash(1)
 	}
-	h := maphash.String(d.seed, key)
+	h := d.hash(key)
 	for ti := range d.t {
 		t := &d.t[ti]
 		if len(t.b) == 0 {
@@ -186,7 +222,7 @@ func (d *Dict[V]) Delete(key string) (old V, ok bool) {
 		}
 		for pp := &t.b[i]; *pp != nil; pp = &(*pp).next {
 			n := *pp
-			if n.hash != h || n.key != key {
+			if n.key() != key {
 				continue
 			}
 			// Unlink but leave n.next alone: an iteration paused on n
@@ -274,7 +310,7 @@ func (d *Dict[V]) rehash(n int) {
 		}
 		for e := t0.b[d.rehashIdx]; e != nil; {
 			next := e.next
-			i := e.hash & m1
+			i := d.hash(e.key()) & m1
 			e.next = t1.b[i]
 			t1.b[i] = e
 			t0.used--

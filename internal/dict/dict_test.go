@@ -10,8 +10,14 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// ent is the value type of the tests: a key and a number.
+type ent struct {
+	k string
+	n int
+}
+
 // checkInvariants verifies the internal structure of d: every node sits in
-// the bucket its cached hash selects, its cached hash is right, the moved
+// the bucket its hash selects, the moved
 // part of t[0] is empty, the counts match and no key appears twice.
 func checkInvariants[V any](t *testing.T, d *Dict[V]) {
 	t.Helper()
@@ -29,10 +35,9 @@ func checkInvariants[V any](t *testing.T, d *Dict[V]) {
 				require.Nil(t, head, "t[0] bucket %d below rehashIdx %d not empty", i, d.rehashIdx)
 			}
 			for n := head; n != nil; n = n.next {
-				require.Equal(t, maphash.String(d.seed, n.key), n.hash, "stale hash for %q", n.key)
-				require.Equal(t, uint64(i), n.hash&tb.mask(), "key %q in wrong bucket", n.key)
-				require.False(t, seen[n.key], "key %q stored twice", n.key)
-				seen[n.key] = true
+				require.Equal(t, uint64(i), maphash.String(d.seed, n.key())&tb.mask(), "key %q in wrong bucket", n.key())
+				require.False(t, seen[n.key()], "key %q stored twice", n.key())
+				seen[n.key()] = true
 				count++
 			}
 		}
@@ -45,19 +50,19 @@ func checkInvariants[V any](t *testing.T, d *Dict[V]) {
 }
 
 // assertSame checks that d holds exactly the entries of model.
-func assertSame(t *testing.T, d *Dict[int], model map[string]int) {
+func assertSame(t *testing.T, d *Dict[ent], model map[string]int) {
 	t.Helper()
 	require.Equal(t, len(model), d.Len())
 	for k, want := range model {
 		p := d.Get(k)
 		require.NotNil(t, p, "key %q missing", k)
-		require.Equal(t, want, *p, "key %q", k)
+		require.Equal(t, want, p.n, "key %q", k)
 	}
 	got := 0
-	d.Range(func(k string, v *int) bool {
+	d.Range(func(k string, v *ent) bool {
 		want, ok := model[k]
 		require.True(t, ok, "Range returned deleted key %q", k)
-		require.Equal(t, want, *v)
+		require.Equal(t, want, v.n)
 		got++
 		return true
 	})
@@ -65,48 +70,82 @@ func assertSame(t *testing.T, d *Dict[int], model map[string]int) {
 }
 
 func TestZeroValue(t *testing.T) {
-	var d Dict[string]
+	var d Dict[ent]
 	assert.Zero(t, d.Len())
 	assert.Nil(t, d.Get("a"))
 	_, ok := d.Delete("a")
 	assert.False(t, ok)
 	_, _, ok = d.Random()
 	assert.False(t, ok)
-	assert.Zero(t, d.Sample(5, func(string, *string) bool { return true }))
-	assert.Zero(t, d.Scan(0, func(string, *string) { t.Fatal("scan of empty dict visited an entry") }))
+	assert.Zero(t, d.Sample(5, func(string, *ent) bool { return true }))
+	assert.Zero(t, d.Scan(0, func(string, *ent) { t.Fatal("scan of empty dict visited an entry") }))
 	assert.False(t, d.RehashStep(10))
-	assert.True(t, d.Set("a", "1"))
-	assert.False(t, d.Set("a", "2"))
-	assert.Equal(t, "2", *d.Get("a"))
+	assert.True(t, d.Set("a", ent{n: 1}))
+	assert.False(t, d.Set("a", ent{k: "ignored", n: 2}))
+	assert.Equal(t, ent{k: "a", n: 2}, *d.Get("a"), "Set keeps the key it was given")
 	old, ok := d.Delete("a")
 	assert.True(t, ok)
-	assert.Equal(t, "2", old)
+	assert.Equal(t, ent{k: "a", n: 2}, old)
 	assert.Zero(t, d.Len())
 }
 
+// TestStringValues checks a Dict of strings: a set, each value its key.
+func TestStringValues(t *testing.T) {
+	d := New[string](0)
+	for i := range 100 {
+		assert.True(t, d.Set(fmt.Sprint("m", i), ""))
+	}
+	assert.False(t, d.Set("m7", "x"))
+	p, inserted := d.GetOrInsert("m100")
+	assert.True(t, inserted)
+	assert.Equal(t, "m100", *p)
+	assert.Equal(t, "m7", *d.Get("m7"))
+	n := 0
+	d.Range(func(k string, v *string) bool {
+		assert.Equal(t, k, *v)
+		n++
+		return true
+	})
+	assert.Equal(t, 101, n)
+}
+
+// TestLayoutChecked checks that a value type without a leading string key
+// is refused when the first table is allocated.
+func TestLayoutChecked(t *testing.T) {
+	assert.Panics(t, func() { New[int](1) })
+	assert.Panics(t, func() { New[struct{ n, m int }](1) })
+	assert.Panics(t, func() { New[struct {
+		n int
+		k string
+	}](1) })
+	var d Dict[struct{}]
+	assert.Panics(t, func() { d.Set("a", struct{}{}) })
+	assert.NotPanics(t, func() { New[struct{ k, v string }](1) })
+}
+
 func TestBinaryKeys(t *testing.T) {
-	d := New[int](0)
+	d := New[ent](0)
 	keys := []string{"", "\x00", "\x00\x00", "a\x00b", "a\x00c", "\xff\xfe"}
 	for i, k := range keys {
-		require.True(t, d.Set(k, i))
+		require.True(t, d.Set(k, ent{n: i}))
 	}
 	for i, k := range keys {
 		require.NotNil(t, d.Get(k), "%q", k)
-		assert.Equal(t, i, *d.Get(k))
+		assert.Equal(t, i, d.Get(k).n)
 	}
 	assert.Nil(t, d.Get("a"))
 	checkInvariants(t, d)
 }
 
 func TestPointerStability(t *testing.T) {
-	d := New[int](0)
+	d := New[ent](0)
 	p, inserted := d.GetOrInsert("stable")
 	require.True(t, inserted)
-	*p = 7
+	p.n = 7
 	// Force many grows, shrinks and rehashes around the stable key.
 	for round := range 3 {
 		for i := range 5000 {
-			d.Set(fmt.Sprint(round, "/", i), i)
+			d.Set(fmt.Sprint(round, "/", i), ent{n: i})
 		}
 		for i := range 5000 {
 			d.Delete(fmt.Sprint(round, "/", i))
@@ -116,8 +155,8 @@ func TestPointerStability(t *testing.T) {
 	}
 	q := d.Get("stable")
 	require.Same(t, p, q)
-	*q++
-	assert.Equal(t, 8, *p)
+	q.n++
+	assert.Equal(t, 8, p.n)
 	q2, inserted := d.GetOrInsert("stable")
 	assert.False(t, inserted)
 	assert.Same(t, p, q2)
@@ -125,20 +164,20 @@ func TestPointerStability(t *testing.T) {
 }
 
 func TestGrowAndShrinkRules(t *testing.T) {
-	d := New[int](0)
+	d := New[ent](0)
 	for i := range 4 {
-		d.Set(fmt.Sprint(i), i)
+		d.Set(fmt.Sprint(i), ent{n: i})
 	}
 	assert.Len(t, d.t[0].b, 4, "load factor 1 reached but not exceeded")
 	assert.False(t, d.rehashing())
-	d.Set("4", 4)
+	d.Set("4", ent{n: 4})
 	assert.True(t, d.rehashing() || len(d.t[0].b) == 8, "fifth key must grow the table")
 	for d.RehashStep(1) {
 	}
 	assert.Len(t, d.t[0].b, 8)
 
 	for i := 5; i < 1000; i++ {
-		d.Set(fmt.Sprint(i), i)
+		d.Set(fmt.Sprint(i), ent{n: i})
 	}
 	for d.RehashStep(1 << 20) {
 	}
@@ -167,15 +206,15 @@ func TestGrowAndShrinkRules(t *testing.T) {
 }
 
 func TestIncrementalRehashIsBounded(t *testing.T) {
-	d := New[int](0)
+	d := New[ent](0)
 	for i := range 1 << 12 {
-		d.Set(fmt.Sprint(i), i)
+		d.Set(fmt.Sprint(i), ent{n: i})
 	}
 	for d.RehashStep(1 << 20) {
 	}
 	// The next insert starts a grow; it and every following operation
 	// move at most one bucket.
-	d.Set("grow", 0)
+	d.Set("grow", ent{n: 0})
 	require.True(t, d.rehashing())
 	before := d.t[0].used
 	d.Get("0")
@@ -185,25 +224,25 @@ func TestIncrementalRehashIsBounded(t *testing.T) {
 }
 
 func TestNewHint(t *testing.T) {
-	d := New[int](1000)
+	d := New[ent](1000)
 	assert.Len(t, d.t[0].b, 1024)
 	for i := range 1000 {
-		d.Set(fmt.Sprint(i), i)
+		d.Set(fmt.Sprint(i), ent{n: i})
 	}
 	assert.False(t, d.rehashing(), "a hinted dict does not resize while filling up to the hint")
 	checkInvariants(t, d)
 }
 
 func TestClear(t *testing.T) {
-	d := New[int](0)
+	d := New[ent](0)
 	for i := range 100 {
-		d.Set(fmt.Sprint(i), i)
+		d.Set(fmt.Sprint(i), ent{n: i})
 	}
 	d.Clear()
 	assert.Zero(t, d.Len())
 	assert.Nil(t, d.Get("1"))
-	d.Set("x", 1)
-	assert.Equal(t, 1, *d.Get("x"))
+	d.Set("x", ent{n: 1})
+	assert.Equal(t, 1, d.Get("x").n)
 	checkInvariants(t, d)
 }
 
@@ -214,7 +253,7 @@ func TestModel(t *testing.T) {
 	for seed := range uint64(4) {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(seed, 99))
-			d := New[int](0)
+			d := New[ent](0)
 			model := map[string]int{}
 			steps := 20000
 			if testing.Short() {
@@ -235,14 +274,14 @@ func TestModel(t *testing.T) {
 					p, inserted := d.GetOrInsert(k)
 					_, had := model[k]
 					require.Equal(t, !had, inserted, "GetOrInsert(%q)", k)
-					*p = v
+					p.n = v
 					model[k] = v
 				case op < 7:
 					old, ok := d.Delete(k)
 					want, had := model[k]
 					require.Equal(t, had, ok, "Delete(%q)", k)
 					if had {
-						require.Equal(t, want, old)
+						require.Equal(t, want, old.n)
 					}
 					delete(model, k)
 				case op < 9:
@@ -250,7 +289,7 @@ func TestModel(t *testing.T) {
 					want, had := model[k]
 					require.Equal(t, had, p != nil, "Get(%q)", k)
 					if had {
-						require.Equal(t, want, *p)
+						require.Equal(t, want, p.n)
 					}
 				default:
 					d.RehashStep(rng.IntN(3))
@@ -268,21 +307,21 @@ func TestModel(t *testing.T) {
 }
 
 func TestRangeStopsAndDeletes(t *testing.T) {
-	d := New[int](0)
+	d := New[ent](0)
 	for i := range 512 {
-		d.Set(fmt.Sprint(i), i)
+		d.Set(fmt.Sprint(i), ent{n: i})
 	}
-	d.Set("grow", 0) // leave a rehash in progress
+	d.Set("grow", ent{n: 0}) // leave a rehash in progress
 	require.True(t, d.rehashing())
 	n := 0
-	d.Range(func(string, *int) bool { n++; return n < 10 })
+	d.Range(func(string, *ent) bool { n++; return n < 10 })
 	assert.Equal(t, 10, n)
 
 	// Deleting the current key from inside Range is allowed.
 	seen := map[string]bool{}
-	d.Range(func(k string, v *int) bool {
+	d.Range(func(k string, v *ent) bool {
 		seen[k] = true
-		if *v%2 == 1 {
+		if v.n%2 == 1 {
 			_, ok := d.Delete(k)
 			require.True(t, ok)
 		}
@@ -290,11 +329,11 @@ func TestRangeStopsAndDeletes(t *testing.T) {
 	})
 	assert.Len(t, seen, 513)
 	assert.Equal(t, 257, d.Len())
-	d.Range(func(k string, v *int) bool {
-		assert.Zero(t, *v%2, k)
-		*v += 1000
+	d.Range(func(k string, v *ent) bool {
+		assert.Zero(t, v.n%2, k)
+		v.n += 1000
 		return true
 	})
-	assert.Equal(t, 1000, *d.Get("0"))
+	assert.Equal(t, 1000, d.Get("0").n)
 	checkInvariants(t, d)
 }

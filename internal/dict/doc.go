@@ -1,21 +1,26 @@
-// Package dict is a chained hash table from string keys to values of any
-// type, modelled on the dict of Redis: two bucket arrays with incremental
-// rehashing, a stateless SCAN cursor that survives resizes, and cheap random
-// sampling.
+// Package dict is a chained hash table of values keyed by strings, modelled
+// on the dict of Redis: two bucket arrays with incremental rehashing, a
+// stateless SCAN cursor that survives resizes, and cheap random sampling.
 //
 // # Layout
 //
-// Every entry is one heap node holding the key, its cached hash, the value
-// inline and the next pointer of its bucket chain; a table is a power-of-two
-// slice of node pointers. Inserting a key allocates exactly one node, and a
-// node never moves: [Dict.Get] and [Dict.GetOrInsert] return a pointer to the
-// value inside the node, which stays valid (and may be written through) until
-// that key is deleted. Resizing only relinks nodes.
+// Every entry is one heap node holding the next pointer of its bucket chain
+// and the value inline; a table is a power-of-two slice of node pointers.
+// The value carries its own key: V is a string (the Dict is then a set) or
+// a struct whose first field is the key, which the Dict writes on insert and
+// reads when it searches. So a key's string header is stored once, in the
+// value where its user wants it anyway (a keyspace entry, a hash field next
+// to its value), and no hash is cached: like Redis, a resize hashes the
+// keys it moves again, and a lookup compares keys (lengths first).
 //
-// With V of 16 bytes (an interface or a string) a node is 48 bytes and the
-// bucket arrays add 8 to 16 bytes per entry at the load factors the table
-// keeps (between 0.5 and 1 after a grow), so about 56–64 bytes per entry on
-// top of the key's bytes.
+// Inserting a key allocates exactly one node, and a node never moves:
+// [Dict.Get] and [Dict.GetOrInsert] return a pointer to the value inside the
+// node, which stays valid (and may be written through, but for the key)
+// until that key is deleted. Resizing only relinks nodes.
+//
+// A set member's node is 24 bytes, a node with a 32-byte value (a field and
+// its value) 48 bytes; the bucket arrays add 8 to 16 bytes per entry at the
+// load factors the table keeps (between 0.5 and 1 after a grow).
 //
 // # Resizing
 //

@@ -72,7 +72,7 @@ func (d *Dict[V]) Random() (key string, v *V, ok bool) {
 	c := d.randomCap(&l)
 	for {
 		if e := l.try(d.rand(), c); e != nil {
-			return e.key, &e.val, true
+			return e.key(), &e.val, true
 		}
 	}
 }
@@ -206,7 +206,7 @@ func (s *sampler[V]) chain(head *node[V]) {
 			next = head
 		}
 		s.got++
-		if !s.fn(e.key, &e.val) || s.got == s.want {
+		if !s.fn(e.key(), &e.val) || s.got == s.want {
 			s.done = true
 			return
 		}

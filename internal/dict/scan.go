@@ -25,7 +25,7 @@ func (d *Dict[V]) each(fn func(key string, v *V) bool) {
 		for i := start; i < len(b); i++ {
 			for n := b[i]; n != nil; {
 				next := n.next
-				if !fn(n.key, &n.val) {
+				if !fn(n.key(), &n.val) {
 					return
 				}
 				n = next
@@ -99,7 +99,7 @@ func incReverse(v, mask uint64) uint64 {
 func emitChain[V any](n *node[V], fn func(key string, v *V)) {
 	for n != nil {
 		next := n.next
-		fn(n.key, &n.val)
+		fn(n.key(), &n.val)
 		n = next
 	}
 }

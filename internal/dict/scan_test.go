@@ -11,12 +11,12 @@ import (
 
 // fullScan runs a scan to completion, calling between (if not nil) after
 // every step, and returns how many times each key was reported.
-func fullScan(t *testing.T, d *Dict[int], between func(step int)) map[string]int {
+func fullScan(t *testing.T, d *Dict[ent], between func(step int)) map[string]int {
 	t.Helper()
 	seen := map[string]int{}
 	cursor := uint64(0)
 	for step := 0; ; step++ {
-		cursor = d.Scan(cursor, func(k string, _ *int) { seen[k]++ })
+		cursor = d.Scan(cursor, func(k string, _ *ent) { seen[k]++ })
 		if cursor == 0 {
 			return seen
 		}
@@ -30,9 +30,9 @@ func fullScan(t *testing.T, d *Dict[int], between func(step int)) map[string]int
 func TestScanStatic(t *testing.T) {
 	for _, n := range []int{0, 1, 3, 4, 5, 100, 1000} {
 		t.Run(fmt.Sprint(n), func(t *testing.T) {
-			d := New[int](0)
+			d := New[ent](0)
 			for i := range n {
-				d.Set(fmt.Sprint(i), i)
+				d.Set(fmt.Sprint(i), ent{n: i})
 			}
 			seen := fullScan(t, d, nil)
 			assert.Len(t, seen, n)
@@ -44,11 +44,11 @@ func TestScanStatic(t *testing.T) {
 }
 
 func TestScanDuringRehash(t *testing.T) {
-	d := New[int](0)
+	d := New[ent](0)
 	for i := range 1024 {
-		d.Set(fmt.Sprint(i), i)
+		d.Set(fmt.Sprint(i), ent{n: i})
 	}
-	d.Set("x", 0) // starts growing 1024 -> 2048
+	d.Set("x", ent{n: 0}) // starts growing 1024 -> 2048
 	d.RehashStep(300)
 	require.True(t, d.rehashing())
 	seen := fullScan(t, d, nil)
@@ -73,18 +73,18 @@ func TestScanGuarantee(t *testing.T) {
 		for _, ph := range phases {
 			t.Run(fmt.Sprint(ph.name, "/seed", seed), func(t *testing.T) {
 				rng := rand.New(rand.NewPCG(seed, 7))
-				d := New[int](0)
+				d := New[ent](0)
 				stable := map[string]bool{}
 				for i := range ph.stable {
 					k := fmt.Sprint("s", i)
-					d.Set(k, i)
+					d.Set(k, ent{n: i})
 					stable[k] = true
 				}
 				var churn []string
 				if !ph.grow {
 					for i := range ph.churn {
 						k := fmt.Sprint("c", i)
-						d.Set(k, i)
+						d.Set(k, ent{n: i})
 						churn = append(churn, k)
 					}
 					for d.RehashStep(1 << 20) {
@@ -97,7 +97,7 @@ func TestScanGuarantee(t *testing.T) {
 						case ph.grow && len(churn) < ph.churn:
 							k := fmt.Sprint("g", next)
 							next++
-							d.Set(k, 0)
+							d.Set(k, ent{n: 0})
 							churn = append(churn, k)
 						case len(churn) > 0:
 							j := rng.IntN(len(churn))
@@ -123,18 +123,18 @@ func TestScanGuarantee(t *testing.T) {
 }
 
 func TestScanDeleteCurrent(t *testing.T) {
-	d := New[int](0)
+	d := New[ent](0)
 	for i := range 512 {
-		d.Set(fmt.Sprint(i), i)
+		d.Set(fmt.Sprint(i), ent{n: i})
 	}
-	d.Set("grow", -1)
+	d.Set("grow", ent{n: -1})
 	require.True(t, d.rehashing())
 	seen := map[string]bool{}
 	cursor := uint64(0)
 	for {
-		cursor = d.Scan(cursor, func(k string, v *int) {
+		cursor = d.Scan(cursor, func(k string, v *ent) {
 			seen[k] = true
-			if *v%3 == 0 {
+			if v.n%3 == 0 {
 				_, ok := d.Delete(k)
 				require.True(t, ok)
 			}

@@ -1,9 +1,6 @@
 package dict
 
-import (
-	"hash/maphash"
-	"math/rand/v2"
-)
+import "math/rand/v2"
 
 // Shared reads.
 //
@@ -23,7 +20,7 @@ func (d *Dict[V]) GetShared(key string) *V {
 	if d.Len() == 0 {
 		return nil
 	}
-	if n := d.find(maphash.String(d.seed, key), key); n != nil {
+	if n := d.find(d.hash(key), key); n != nil {
 		return &n.val
 	}
 	return nil
@@ -64,7 +61,7 @@ func (d *Dict[V]) RandomShared(r *rand.Rand) (key string, v *V, ok bool) {
 			x = rand.Uint64()
 		}
 		if e := l.try(x, c); e != nil {
-			return e.key, &e.val, true
+			return e.key(), &e.val, true
 		}
 	}
 }

@@ -14,9 +14,9 @@ import (
 // at once on a table in the middle of a resize: the race detector fails the
 // test if any of them writes to the Dict.
 func TestSharedReadsWriteNothing(t *testing.T) {
-	d := New[int](0)
+	d := New[ent](0)
 	fill(d, "", 2048)
-	d.Set("grow", -1)
+	d.Set("grow", ent{n: -1})
 	d.RehashStep(100)
 	require.True(t, d.rehashing())
 	idx := d.rehashIdx
@@ -28,17 +28,17 @@ func TestSharedReadsWriteNothing(t *testing.T) {
 			for i := range 2048 {
 				p := d.GetShared(fmt.Sprint(i))
 				if assert.NotNil(t, p) {
-					assert.Equal(t, i, *p)
+					assert.Equal(t, i, p.n)
 				}
 			}
 			assert.Nil(t, d.GetShared("missing"))
 			n := 0
-			d.RangeShared(func(string, *int) bool { n++; return true })
+			d.RangeShared(func(string, *ent) bool { n++; return true })
 			assert.Equal(t, 2049, n)
 			seen := map[string]bool{}
 			cursor := uint64(0)
 			for {
-				cursor = d.ScanShared(cursor, func(k string, _ *int) { seen[k] = true })
+				cursor = d.ScanShared(cursor, func(k string, _ *ent) { seen[k] = true })
 				if cursor == 0 {
 					break
 				}
@@ -51,7 +51,7 @@ func TestSharedReadsWriteNothing(t *testing.T) {
 				}
 				k, v, ok := d.RandomShared(src)
 				if assert.True(t, ok) && k != "grow" {
-					assert.Equal(t, k, fmt.Sprint(*v))
+					assert.Equal(t, k, fmt.Sprint(v.n))
 				}
 			}
 		})
@@ -62,13 +62,13 @@ func TestSharedReadsWriteNothing(t *testing.T) {
 }
 
 func TestSharedEmpty(t *testing.T) {
-	var d Dict[int]
+	var d Dict[ent]
 	assert.Nil(t, d.GetShared("a"))
-	d.RangeShared(func(string, *int) bool { t.Fatal("RangeShared on empty dict"); return false })
-	assert.Zero(t, d.ScanShared(0, func(string, *int) { t.Fatal("ScanShared on empty dict") }))
+	d.RangeShared(func(string, *ent) bool { t.Fatal("RangeShared on empty dict"); return false })
+	assert.Zero(t, d.ScanShared(0, func(string, *ent) { t.Fatal("ScanShared on empty dict") }))
 	_, _, ok := d.RandomShared(nil)
 	assert.False(t, ok)
 	assert.False(t, d.Contains("a"))
-	d.Set("a", 1)
+	d.Set("a", ent{n: 1})
 	assert.True(t, d.Contains("a"))
 }
