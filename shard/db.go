@@ -20,8 +20,8 @@ import (
 // readers, under a read lock).
 type DB struct {
 	keys     *dict.Dict[Entry]
-	volatile []*Entry // entries with an expiry, for O(1) random sampling
-	mem      int64    // accounted bytes of the entries (see memory.go)
+	volatile []*Entry  // entries with an expiry, for O(1) random sampling
+	mem      int64     // accounted bytes of the entries (see memory.go)
 	touched  []touched // entries to re-account (see memory.go)
 }
 

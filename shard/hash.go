@@ -55,9 +55,9 @@ const (
 // Range, Encoding, Emit, Dup, MemUsage) write nothing, so concurrent
 // readers may share a Hash as long as no writer runs.
 type Hash struct {
-	lp    []string           // listpack encoding: f0, v0, f1, v1 ...; nil once ht is set
+	lp    []string              // listpack encoding: f0, v0, f1, v1 ...; nil once ht is set
 	ht    *dict.Dict[hashField] // hashtable encoding; nil while the hash is a listpack
-	bytes int                // heap bytes of the fields' and values' contents, for MemUsage
+	bytes int                   // heap bytes of the fields' and values' contents, for MemUsage
 }
 
 // hashField is a field of a hash-table hash and its value.

@@ -50,9 +50,9 @@ const setMaxIntsetEntries = 512
 // Range, Encoding, Emit, Dup, MemUsage) write nothing, so concurrent
 // readers may share a Set as long as no writer runs.
 type Set struct {
-	ints  []int64              // intset encoding: ascending, distinct; nil once ht is set
+	ints  []int64            // intset encoding: ascending, distinct; nil once ht is set
 	ht    *dict.Dict[string] // hashtable encoding; nil while the set is an intset
-	bytes int                  // heap bytes of a hash table's members, for MemUsage
+	bytes int                // heap bytes of a hash table's members, for MemUsage
 }
 
 // NewSet returns an empty set with the intset encoding, as Redis creates

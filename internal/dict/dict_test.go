@@ -114,10 +114,12 @@ func TestStringValues(t *testing.T) {
 func TestLayoutChecked(t *testing.T) {
 	assert.Panics(t, func() { New[int](1) })
 	assert.Panics(t, func() { New[struct{ n, m int }](1) })
-	assert.Panics(t, func() { New[struct {
-		n int
-		k string
-	}](1) })
+	assert.Panics(t, func() {
+		New[struct {
+			n int
+			k string
+		}](1)
+	})
 	var d Dict[struct{}]
 	assert.Panics(t, func() { d.Set("a", struct{}{}) })
 	assert.NotPanics(t, func() { New[struct{ k, v string }](1) })
