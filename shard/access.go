@@ -20,21 +20,24 @@ const (
 )
 
 // Settings are the store-wide runtime settings shards read: the eviction
-// policy and LFU parameters. They change with CONFIG SET from any goroutine.
+// policy and LFU parameters, and the limits of the compact encodings (see
+// encodings.go). They change with CONFIG SET from any goroutine.
 type Settings struct {
 	lfu        atomic.Bool
 	lfuLog     atomic.Int32 // lfu-log-factor
 	lfuDecay   atomic.Int32 // lfu-decay-time, minutes
 	clockMilli atomic.Int64 // the store's coarse clock, unix ms, updated each tick
+	enc        atomic.Pointer[Encodings]
 }
 
 // NewSettings returns the defaults: LRU tracking, lfu-log-factor 10,
-// lfu-decay-time 1.
+// lfu-decay-time 1, Redis 7.0's encoding limits.
 func NewSettings() *Settings {
 	s := &Settings{}
 	s.lfuLog.Store(10)
 	s.lfuDecay.Store(1)
 	s.clockMilli.Store(time.Now().UnixMilli())
+	s.SetEncodings(DefaultEncodings())
 	return s
 }
 

@@ -97,10 +97,11 @@ func hsetGeneric(c *Ctx, hmset bool) resp.Reply {
 	if h == nil {
 		h = createHash(c, key)
 	}
-	h.tryConversion(c.Args[2:])
+	enc := c.enc()
+	h.tryConversion(c.Args[2:], enc)
 	created := 0
 	for i := 2; i < len(c.Args); i += 2 {
-		if h.Set(c.Args[i], c.Args[i+1]) {
+		if h.Set(c.Args[i], c.Args[i+1], enc) {
 			created++
 		}
 	}
@@ -121,11 +122,11 @@ func cmdHSetNX(c *Ctx) resp.Reply {
 	}
 	if h == nil {
 		h = createHash(c, key)
-	} else if _, exists := h.Get(field); exists {
+	} else if _, exists := h.lookup(field); exists {
 		return resp.Zero
 	}
-	h.tryConversion(c.Args[2:4])
-	h.Set(field, val)
+	h.tryConversion(c.Args[2:4], c.enc())
+	h.Set(field, val, c.enc())
 	c.Modified(key)
 	c.Notify(NotifyHash, "hset", key)
 	c.Propagate(key, "HSET", key, field, val)
@@ -204,7 +205,7 @@ func cmdHExists(c *Ctx) resp.Reply {
 	if h == nil {
 		return rep
 	}
-	if _, ok := h.Get(c.Args[2]); ok {
+	if _, ok := h.lookup(c.Args[2]); ok {
 		return resp.One
 	}
 	return resp.Zero
@@ -215,7 +216,7 @@ func cmdHStrLen(c *Ctx) resp.Reply {
 	if h == nil {
 		return rep
 	}
-	v, _ := h.Get(c.Args[2])
+	v, _ := h.lookup(c.Args[2])
 	return resp.IntReply(int64(len(v)))
 }
 
@@ -231,7 +232,7 @@ func cmdHIncrBy(c *Ctx) resp.Reply {
 	}
 	var cur int64
 	if h != nil {
-		if v, exists := h.Get(field); exists {
+		if v, exists := h.lookup(field); exists {
 			if cur, ok = ParseInt(v); !ok {
 				return resp.Err(msgHashNotInt)
 			}
@@ -245,7 +246,7 @@ func cmdHIncrBy(c *Ctx) resp.Reply {
 	if h == nil {
 		h = createHash(c, key)
 	}
-	h.Set(field, s)
+	h.Set(field, s, c.enc())
 	c.Modified(key)
 	c.Notify(NotifyHash, "hincrby", key)
 	c.Propagate(key, "HSET", key, field, s)
@@ -267,7 +268,7 @@ func cmdHIncrByFloat(c *Ctx) resp.Reply {
 	}
 	cur := LongDoubleFromInt(0)
 	if h != nil {
-		if v, exists := h.Get(field); exists {
+		if v, exists := h.lookup(field); exists {
 			if cur, ok = ParseLongDouble(v); !ok {
 				return resp.Err(msgHashNotFloat)
 			}
@@ -281,7 +282,7 @@ func cmdHIncrByFloat(c *Ctx) resp.Reply {
 	if h == nil {
 		h = createHash(c, key)
 	}
-	h.Set(field, s)
+	h.Set(field, s, c.enc())
 	c.Modified(key)
 	c.Notify(NotifyHash, "hincrbyfloat", key)
 	c.Propagate(key, "HSET", key, field, s)
@@ -427,7 +428,7 @@ func pickPairs(h *Hash, size int, count int64, r *rand.Rand) []string {
 	seen := make(map[string]struct{}, n)
 	out := make([]string, 0, 2*n)
 	for len(seen) < n {
-		f, v, _ := h.ht.RandomShared(r)
+		f, v, _ := h.ht.d.RandomShared(r)
 		if _, dup := seen[f]; dup {
 			continue
 		}
@@ -468,7 +469,7 @@ func cmdHScan(c *Ctx) resp.Reply {
 		return scanReply(0, out)
 	}
 	// Redis counts fields and values, so its step bound is 2*COUNT*10.
-	next := scanDictStep(h.ht, cursor, opts.Count, opts.Count*20, func(f string, v *hashField) { add(f, v.value) })
+	next := scanDictStep(h.ht.d, cursor, opts.Count, opts.Count*20, func(f string, v *hashField) { add(f, v.value) })
 	return scanReply(next, out)
 }
 

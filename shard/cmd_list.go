@@ -67,7 +67,7 @@ func writeList(c *Ctx, key string) (*List, bool) {
 // the key signals the clients blocked on it; they are served after the
 // command.
 func createList(c *Ctx, key string) *List {
-	l := NewList()
+	l := newList(c.enc())
 	c.Add(key, TypeList).SetObj(l)
 	return l
 }

@@ -78,7 +78,7 @@ func cmdSAdd(c *Ctx) resp.Reply {
 	s := e.Obj().(*Set)
 	added := 0
 	for _, m := range c.Args[2:] {
-		if s.Add(m) {
+		if s.Add(m, c.enc()) {
 			added++
 		}
 	}
@@ -237,7 +237,7 @@ func spopWithCount(c *Ctx) resp.Reply {
 			if keep == nil {
 				keep = newSetFor(m)
 			}
-			keep.Add(m)
+			keep.Add(m, c.enc())
 			s.Remove(m)
 		}
 		popped = s.members()
@@ -357,7 +357,7 @@ func cmdSMove(c *Ctx) resp.Reply {
 		de.SetObj(newSetFor(m))
 	}
 	c.Modified(src)
-	added := de.Obj().(*Set).Add(m)
+	added := de.Obj().(*Set).Add(m, c.enc())
 	if added {
 		c.Modified(dst)
 		c.Notify(NotifySet, "sadd", dst)
@@ -408,6 +408,7 @@ func sinterGeneric(c *Ctx, keys []string, dst string, store, cardOnly bool, limi
 	if store {
 		result = NewSet()
 	}
+	enc := c.enc()
 	first := sets[0]
 	first.each(func(m string, n int64, isInt bool) bool {
 		for _, s := range sets[1:] {
@@ -420,7 +421,7 @@ func sinterGeneric(c *Ctx, keys []string, dst string, store, cardOnly bool, limi
 			card++
 			return limit == 0 || card < limit
 		case store:
-			result.addElem(m, n, isInt)
+			result.addElem(m, n, isInt, enc)
 		default:
 			if isInt {
 				m = strconv.FormatInt(n, 10)
@@ -477,12 +478,13 @@ func sunionDiffGeneric(c *Ctx, keys []string, dst string, store, diff bool) resp
 		}
 	}
 	result := NewSet()
+	enc := c.enc()
 	switch {
 	case !diff:
 		for _, s := range sets {
 			if s != nil {
 				s.each(func(m string, n int64, isInt bool) bool {
-					result.addElem(m, n, isInt)
+					result.addElem(m, n, isInt, enc)
 					return true
 				})
 			}
@@ -497,7 +499,7 @@ func sunionDiffGeneric(c *Ctx, keys []string, dst string, store, diff bool) resp
 					return true
 				}
 			}
-			result.addElem(m, n, isInt)
+			result.addElem(m, n, isInt, enc)
 			return true
 		})
 	default:
@@ -507,7 +509,7 @@ func sunionDiffGeneric(c *Ctx, keys []string, dst string, store, diff bool) resp
 			}
 			s.each(func(m string, n int64, isInt bool) bool {
 				if j == 0 {
-					result.addElem(m, n, isInt)
+					result.addElem(m, n, isInt, enc)
 				} else {
 					result.removeElem(m, n, isInt)
 				}

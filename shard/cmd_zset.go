@@ -144,9 +144,10 @@ options:
 			return resp.Zero
 		}
 		e = c.Add(key, TypeZSet)
-		e.SetObj(newZSetFor(c.Args[idx+1]))
+		e.SetObj(newZSetFor(c.Args[idx+1], c.enc()))
 	}
 	z := e.Obj().(*ZSet)
+	enc := c.enc()
 	added, updated, processed := 0, 0, 0
 	var score float64
 	var changed []int // pairs added or updated, when more than one pair
@@ -170,12 +171,12 @@ options:
 			}
 			processed++
 			if score != cur {
-				z.Set(member, score)
+				z.Set(member, score, enc)
 				updated++
 				changed = append(changed, j)
 			}
 		case !xx:
-			z.Set(member, score)
+			z.Set(member, score, enc)
 			added++
 			processed++
 			changed = append(changed, j)
@@ -496,9 +497,10 @@ func cmdZScan(c *Ctx) resp.Reply {
 		}
 	}
 	if z.sl == nil {
-		for i := range z.lp {
-			add(z.lp[i].member, d2string(z.lp[i].score))
-		}
+		z.each(false, func(m string, s float64) bool {
+			add(m, d2string(s))
+			return true
+		})
 		return scanReply(0, out)
 	}
 	from, ok := zscanFrom(cursor)

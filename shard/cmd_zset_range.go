@@ -156,7 +156,7 @@ func zrangeGeneric(c *Ctx, src int, dst string, rtype zrangeType, dir zrangeDir)
 	}
 	var res *ZSet
 	if len(out.entries) > 0 {
-		res = zsetFromSorted(out.entries)
+		res = zsetFromSorted(out.entries, c.enc())
 	}
 	return zstoreResult(c, dst, res, "zrangestore")
 }

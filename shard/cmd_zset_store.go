@@ -263,7 +263,7 @@ func zsetOpGeneric(c *Ctx, numkeysIdx int, op zsetOp, store, cardOnly bool) resp
 	if store {
 		var res *ZSet
 		if len(entries) > 0 {
-			res = zsetFromSorted(entries)
+			res = zsetFromSorted(entries, c.enc())
 		}
 		event := [...]string{zopUnion: "zunionstore", zopInter: "zinterstore", zopDiff: "zdiffstore"}[op]
 		return zstoreResult(c, c.Args[1], res, event)

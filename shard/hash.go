@@ -4,9 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"slices"
 
 	"github.com/kevydb/kevy/internal/dict"
+	"github.com/kevydb/kevy/internal/pack"
 	"github.com/kevydb/kevy/rdb"
 )
 
@@ -15,49 +15,49 @@ func init() { FromRDB[TypeHash] = hashFromRDB }
 // hashFromRDB builds a hash loaded from an RDB file with the encoding Redis
 // gives it on load: listpack while within the listpack limits, hash table
 // otherwise, whatever the file's encoding was.
-func hashFromRDB(e *rdb.Entry) (Object, error) {
+func hashFromRDB(e *rdb.Entry, enc *Encodings) (Object, error) {
 	if len(e.Hash) == 0 {
 		return nil, errors.New("empty hash")
 	}
 	h := NewHash()
-	if len(e.Hash) > hashMaxListpackEntries {
-		h.ht = dict.New[hashField](len(e.Hash))
+	if int64(len(e.Hash)) > enc.HashMaxListpackEntries {
+		h.convert(len(e.Hash))
 	}
 	for _, f := range e.Hash {
-		if !h.Set(f.Name, f.Value) {
+		if !h.Set(f.Name, f.Value, enc) {
 			return nil, fmt.Errorf("duplicate hash field %q", f.Name)
 		}
 	}
 	return h, nil
 }
 
-// Redis 7.0's built-in hash-max-listpack-entries and hash-max-listpack-value
-// (config.c; the sample redis.conf says 128 entries, the server uses 512):
-// a hash keeps the compact encoding while it has at most this many fields and
-// no field or value is longer than this many bytes.
-const (
-	hashMaxListpackEntries = 512
-	hashMaxListpackValue   = 64
-)
-
 // Hash is a hash value: distinct fields, each with a string value.
 //
-// A small hash is held the way Redis holds it in a listpack: a flat slice of
-// field, value, field, value ... in insertion order, searched linearly (at
-// most 512 pairs of at most 64 bytes each). A hash that outgrows those limits
-// converts for good to a hash table ([dict.Dict]), whose SCAN cursor and
-// random sampling behave like Redis's dict; it never converts back, however
-// small it becomes, exactly as in Redis. OBJECT ENCODING reports "listpack"
+// A small hash is held the way Redis holds it, in a listpack: one byte
+// buffer with field, value, field, value ... end to end in insertion order
+// (see packed and internal/pack), searched linearly, for at most
+// hash-max-listpack-entries fields of at most hash-max-listpack-value bytes
+// each (512 and 64 by default). A hash that outgrows those limits converts
+// for good to a hash table ([dict.Dict]), whose SCAN cursor and random
+// sampling behave like Redis's dict; it never converts back, however small
+// it becomes, exactly as in Redis 7.0. OBJECT ENCODING reports "listpack"
 // or "hashtable" accordingly, and the order HGETALL returns a small hash in
 // is Redis's.
 //
 // A Hash belongs to the keyspace that holds it. Its read methods (Len, Get,
-// Range, Encoding, Emit, Dup, MemUsage) write nothing, so concurrent
-// readers may share a Hash as long as no writer runs.
+// Range, Encoding, Emit, Dup, MemUsage) change nothing but the listpack's
+// shared mark, which is atomic, so concurrent readers may share a Hash as
+// long as no writer runs.
 type Hash struct {
-	lp    []string              // listpack encoding: f0, v0, f1, v1 ...; nil once ht is set
-	ht    *dict.Dict[hashField] // hashtable encoding; nil while the hash is a listpack
-	bytes int                   // heap bytes of the fields' and values' contents, for MemUsage
+	lp packed     // listpack encoding: field, value ... entries; empty once ht is set
+	ht *hashTable // hashtable encoding; nil while the hash is a listpack
+	n  int32      // fields in the listpack
+}
+
+// hashTable is the hashtable encoding of a hash.
+type hashTable struct {
+	d     *dict.Dict[hashField]
+	bytes int // heap bytes of the fields' and values' strings, for MemUsage
 }
 
 // hashField is a field of a hash-table hash and its value.
@@ -67,16 +67,17 @@ type hashField struct {
 }
 
 // Memory accounting of hashes and sets (see MemUsage): the value's own
-// struct, a dict's header, and per hash-table entry its node plus a share of
-// the bucket array (one to two pointers per entry). A listpack costs a
-// string header per slot of its slice; an intset eight bytes per slot.
+// struct, a hash table's header, and per hash-table entry its node plus a
+// share of the bucket array (one to two pointers per entry).
 const (
-	hashSetBaseMem = 32                 // the Hash or Set struct
-	dictBaseMem    = 96                 // a dict.Dict header
+	hashBaseMem    = 48                 // the Hash struct
+	hashTableMem   = 16 + 96            // a hashTable and its dict.Dict
+	setBaseMem     = 48                 // the Set struct
 	dictBucketMem  = 12                 // a bucket pointer's share per entry
-	hashNodeMem    = 48 + dictBucketMem // a dict node with a string value
-	setNodeMem     = 32 + dictBucketMem // a dict node with an empty value
-	intsetSlotMem  = 8
+	hashNodeMem    = 48 + dictBucketMem // a dict node with a field and a value
+	setNodeMem     = 24 + dictBucketMem // a dict node with a member
+	setTableMem    = 96                 // a set's dict.Dict
+	listpackMaxLen = 1<<31 - 1          // a listpack's count is an int32
 )
 
 // NewHash returns an empty hash with the listpack encoding.
@@ -85,9 +86,9 @@ func NewHash() *Hash { return &Hash{} }
 // Len returns the number of fields.
 func (h *Hash) Len() int {
 	if h.ht != nil {
-		return h.ht.Len()
+		return h.ht.d.Len()
 	}
-	return len(h.lp) / 2
+	return int(h.n)
 }
 
 // MemUsage returns an estimate of the bytes the hash holds: the contents of
@@ -95,9 +96,9 @@ func (h *Hash) Len() int {
 // on every change, in O(1).
 func (h *Hash) MemUsage() int {
 	if h.ht != nil {
-		return hashSetBaseMem + dictBaseMem + h.ht.Len()*hashNodeMem + h.bytes
+		return hashBaseMem + hashTableMem + h.ht.d.Len()*hashNodeMem + h.ht.bytes
 	}
-	return hashSetBaseMem + cap(h.lp)*stringHeaderMem + h.bytes
+	return hashBaseMem + h.lp.mem()
 }
 
 // Encoding returns "listpack" or "hashtable".
@@ -111,14 +112,16 @@ func (h *Hash) Encoding() string {
 // Dup returns a deep copy with the same encoding.
 func (h *Hash) Dup() Object {
 	if h.ht == nil {
-		return &Hash{lp: slices.Clone(h.lp), bytes: h.bytes}
+		return &Hash{lp: packed{b: h.lp.clone()}, n: h.n}
 	}
-	d := dict.New[hashField](h.ht.Len())
-	h.ht.RangeShared(func(f string, v *hashField) bool {
-		d.Set(f, *v)
+	d := &Hash{}
+	d.convert(h.ht.d.Len())
+	h.ht.d.RangeShared(func(f string, v *hashField) bool {
+		d.ht.d.Set(f, *v)
 		return true
 	})
-	return &Hash{ht: d, bytes: h.bytes}
+	d.ht.bytes = h.ht.bytes
+	return d
 }
 
 // Emit calls emit with HSET commands that rebuild the hash at key, at most
@@ -145,56 +148,72 @@ func (h *Hash) Emit(key string, emit func(argv ...string)) {
 	flush()
 }
 
+// lpFind returns the offsets of field's entry in the listpack and of its
+// value's entry, or -1, -1.
+func (h *Hash) lpFind(field string) (at, val int) {
+	i := pack.Find(h.lp.b, 0, field, 2)
+	if i < 0 {
+		return -1, -1
+	}
+	return i, pack.Skip(h.lp.b, i)
+}
+
 // Get returns the value of field and whether the field exists.
 func (h *Hash) Get(field string) (string, bool) {
 	if h.ht != nil {
-		if p := h.ht.GetShared(field); p != nil {
+		if p := h.ht.d.GetShared(field); p != nil {
 			return p.value, true
 		}
 		return "", false
 	}
-	if i := h.lpIndex(field); i >= 0 {
-		return h.lp[i+1], true
+	if _, v := h.lpFind(field); v >= 0 {
+		return h.lp.alias(pack.At(h.lp.b, v)), true
 	}
 	return "", false
 }
 
-// lpIndex returns the index of field in the listpack, or -1.
-func (h *Hash) lpIndex(field string) int {
-	lp := h.lp
-	for i := 0; i+1 < len(lp); i += 2 {
-		if lp[i] == field {
-			return i
-		}
+// lookup is Get for a value used only until the hash next changes (to
+// parse or measure it).
+func (h *Hash) lookup(field string) (string, bool) {
+	if h.ht != nil {
+		return h.Get(field)
 	}
-	return -1
+	if _, v := h.lpFind(field); v >= 0 {
+		return h.lp.view(pack.At(h.lp.b, v)), true
+	}
+	return "", false
 }
 
 // Set sets field to value and reports whether the field is new. A listpack
-// hash converts to a hash table first when field or value is longer than 64
-// bytes, and afterwards when it has more than 512 fields.
-func (h *Hash) Set(field, value string) (created bool) {
-	if h.ht == nil && (len(field) > hashMaxListpackValue || len(value) > hashMaxListpackValue) {
-		h.convert()
+// hash converts to a hash table first when field or value is longer than
+// hash-max-listpack-value, and afterwards when it has more than
+// hash-max-listpack-entries fields.
+func (h *Hash) Set(field, value string, enc *Encodings) (created bool) {
+	if h.ht == nil && (int64(len(field)) > enc.HashMaxListpackValue || int64(len(value)) > enc.HashMaxListpackValue) {
+		h.convert(int(h.n) + 1)
 	}
 	if h.ht != nil {
-		p, inserted := h.ht.GetOrInsert(field)
+		p, inserted := h.ht.d.GetOrInsert(field)
 		if inserted {
-			h.bytes += allocSize(len(field))
+			h.ht.bytes += allocSize(len(field))
 		}
-		h.bytes += allocSize(len(value)) - allocSize(len(p.value))
+		h.ht.bytes += allocSize(len(value)) - allocSize(len(p.value))
 		p.value = value
 		return inserted
 	}
-	if i := h.lpIndex(field); i >= 0 {
-		h.bytes += allocSize(len(value)) - allocSize(len(h.lp[i+1]))
-		h.lp[i+1] = value
+	if _, v := h.lpFind(field); v >= 0 {
+		start, end := pack.At(h.lp.b, v)
+		if h.lp.view(start, end) != value {
+			pack.Put(h.lp.room(v, end, pack.Size(len(value))), 0, value)
+		}
 		return false
 	}
-	h.bytes += allocSize(len(field)) + allocSize(len(value))
-	h.lp = append(h.lp, field, value)
-	if len(h.lp)/2 > hashMaxListpackEntries {
-		h.convert()
+	n := len(h.lp.b)
+	b := h.lp.room(n, n, pack.Size(len(field))+pack.Size(len(value)))
+	pack.Put(b, pack.Put(b, 0, field), value)
+	h.n++
+	if int64(h.n) > enc.HashMaxListpackEntries || h.n == listpackMaxLen {
+		h.convert(int(h.n))
 	}
 	return true
 }
@@ -203,85 +222,115 @@ func (h *Hash) Set(field, value string) (created bool) {
 // order of the remaining fields.
 func (h *Hash) Delete(field string) bool {
 	if h.ht != nil {
-		old, ok := h.ht.Delete(field)
+		old, ok := h.ht.d.Delete(field)
 		if ok {
-			h.bytes -= allocSize(len(field)) + allocSize(len(old.value))
+			h.ht.bytes -= allocSize(len(field)) + allocSize(len(old.value))
 		}
 		return ok
 	}
-	i := h.lpIndex(field)
-	if i < 0 {
+	at, v := h.lpFind(field)
+	if at < 0 {
 		return false
 	}
-	h.bytes -= allocSize(len(h.lp[i])) + allocSize(len(h.lp[i+1]))
-	n := len(h.lp)
-	copy(h.lp[i:], h.lp[i+2:])
-	h.lp[n-2], h.lp[n-1] = "", ""
-	h.lp = h.lp[:n-2]
+	h.lp.cut(at, pack.Skip(h.lp.b, v))
+	h.n--
 	return true
 }
 
 // Range calls fn for every field and value until fn returns false: in
 // insertion order for a listpack, in table order for a hash table. fn must
-// not modify the hash.
+// not modify the hash; it may keep the strings.
 func (h *Hash) Range(fn func(field, value string) bool) {
 	if h.ht != nil {
-		h.ht.RangeShared(func(f string, v *hashField) bool { return fn(f, v.value) })
+		h.ht.d.RangeShared(func(f string, v *hashField) bool { return fn(f, v.value) })
 		return
 	}
-	for i := 0; i+1 < len(h.lp); i += 2 {
-		if !fn(h.lp[i], h.lp[i+1]) {
+	h.lp.share()
+	h.each(fn)
+}
+
+// each is Range for strings used only until the hash next changes (which
+// fn must not do).
+func (h *Hash) each(fn func(field, value string) bool) {
+	if h.ht != nil {
+		h.ht.d.RangeShared(func(f string, v *hashField) bool { return fn(f, v.value) })
+		return
+	}
+	b := h.lp.b
+	for i := 0; i < len(b); {
+		fs, fe := pack.At(b, i)
+		vs, ve := pack.At(b, fe)
+		if !fn(h.lp.view(fs, fe), h.lp.view(vs, ve)) {
 			return
 		}
+		i = ve
 	}
 }
 
 // tryConversion converts a listpack hash to a hash table when any of the
 // strings about to be stored is too long for a listpack (Redis's
 // hashTypeTryConversion, run before a multi-field HSET).
-func (h *Hash) tryConversion(args []string) {
+func (h *Hash) tryConversion(args []string, enc *Encodings) {
 	if h.ht != nil {
 		return
 	}
 	for _, a := range args {
-		if len(a) > hashMaxListpackValue {
-			h.convert()
+		if int64(len(a)) > enc.HashMaxListpackValue {
+			h.convert(int(h.n) + len(args)/2)
 			return
 		}
 	}
 }
 
-// convert moves a listpack hash into a hash table.
-func (h *Hash) convert() {
-	d := dict.New[hashField](len(h.lp) / 2)
-	for i := 0; i+1 < len(h.lp); i += 2 {
-		d.Set(h.lp[i], hashField{value: h.lp[i+1]})
-	}
-	h.lp, h.ht = nil, d
+// convert moves a listpack hash into a hash table sized for hint fields.
+// The listpack's strings are copied: the table must not keep the buffer
+// alive.
+func (h *Hash) convert(hint int) {
+	t := &hashTable{d: dict.New[hashField](hint)}
+	h.each(func(f, v string) bool {
+		f, v = cloneString(f), cloneString(v)
+		t.d.Set(f, hashField{value: v})
+		t.bytes += allocSize(len(f)) + allocSize(len(v))
+		return true
+	})
+	h.ht, h.lp, h.n = t, packed{}, 0
 }
 
 // random returns a field and its value chosen uniformly at random; the hash
 // must not be empty. r nil means the global source.
 func (h *Hash) random(r *rand.Rand) (field, value string) {
 	if h.ht != nil {
-		f, v, _ := h.ht.RandomShared(r)
+		f, v, _ := h.ht.d.RandomShared(r)
 		return f, v.value
 	}
-	i := 2 * memberRandN(r, len(h.lp)/2)
-	return h.lp[i], h.lp[i+1]
+	k := memberRandN(r, int(h.n))
+	b := h.lp.b
+	i := 0
+	for ; k > 0; k-- {
+		i = pack.Skip(b, pack.Skip(b, i))
+	}
+	fs, fe := pack.At(b, i)
+	vs, ve := pack.At(b, fe)
+	return h.lp.alias(fs, fe), h.lp.alias(vs, ve)
 }
 
 // pairs returns every field and value, flattened.
 func (h *Hash) pairs() []string {
-	if h.ht == nil {
-		return slices.Clone(h.lp)
-	}
-	out := make([]string, 0, 2*h.ht.Len())
+	out := make([]string, 0, 2*h.Len())
 	h.Range(func(f, v string) bool {
 		out = append(out, f, v)
 		return true
 	})
 	return out
+}
+
+// cloneString returns a copy of s in memory of its own (s may alias a
+// packed buffer that is about to be dropped).
+func cloneString(s string) string {
+	if s == "" {
+		return ""
+	}
+	return string([]byte(s))
 }
 
 // memberRand returns the random source a command on key may use: the

@@ -54,11 +54,18 @@ func (m *hashModel) check(t testing.TB, h *Hash) {
 	}
 	require.Equal(t, want, h.Encoding())
 	bytes := 0
+	var strs []string
 	for f, v := range m.vals {
 		bytes += allocSize(len(f)) + allocSize(len(v))
+		strs = append(strs, f, v)
 	}
-	require.Equal(t, bytes, h.bytes, "accounted content bytes")
-	require.Greater(t, h.MemUsage(), bytes)
+	if h.ht != nil {
+		require.Equal(t, bytes, h.ht.bytes, "accounted content bytes")
+		require.Greater(t, h.MemUsage(), bytes)
+	} else {
+		require.Equal(t, packedLen(strs, nil), len(h.lp.b), "listpack bytes")
+		require.Equal(t, hashBaseMem+allocSize(cap(h.lp.b)), h.MemUsage())
+	}
 	var got []string
 	h.Range(func(f, v string) bool {
 		require.Equal(t, m.vals[f], v, "field %q", f)
@@ -89,7 +96,7 @@ func hashOps(t testing.TB, data []byte) {
 		switch op % 5 {
 		case 0, 1:
 			v := strings.Repeat("v", int(b%70))
-			require.Equal(t, m.set(f, v), h.Set(f, v))
+			require.Equal(t, m.set(f, v), h.Set(f, v, dflt))
 		case 2:
 			require.Equal(t, m.del(f), h.Delete(f))
 		case 3:
@@ -100,7 +107,7 @@ func hashOps(t testing.TB, data []byte) {
 		case 4: // a burst of new fields, to cross the entry limit
 			for j := range int(b%4) * 50 {
 				f := fmt.Sprintf("g%d-%d", i, j)
-				require.Equal(t, m.set(f, "x"), h.Set(f, "x"))
+				require.Equal(t, m.set(f, "x"), h.Set(f, "x", dflt))
 			}
 		}
 	}
@@ -128,12 +135,12 @@ func FuzzHashOps(f *testing.F) {
 func TestHashConversionThresholds(t *testing.T) {
 	h := NewHash()
 	for i := range hashMaxListpackEntries {
-		h.Set("f"+strconv.Itoa(i), "v")
+		h.Set("f"+strconv.Itoa(i), "v", dflt)
 	}
 	assert.Equal(t, "listpack", h.Encoding())
-	h.Set("f0", strings.Repeat("x", 64))
+	h.Set("f0", strings.Repeat("x", 64), dflt)
 	assert.Equal(t, "listpack", h.Encoding())
-	h.Set("one-more", "v")
+	h.Set("one-more", "v", dflt)
 	assert.Equal(t, "hashtable", h.Encoding())
 	for i := range hashMaxListpackEntries {
 		h.Delete("f" + strconv.Itoa(i))
@@ -142,7 +149,7 @@ func TestHashConversionThresholds(t *testing.T) {
 	assert.Equal(t, 1, h.Len())
 
 	h = NewHash()
-	h.tryConversion([]string{"f", strings.Repeat("y", 65)})
+	h.tryConversion([]string{"f", strings.Repeat("y", 65)}, dflt)
 	assert.Equal(t, "hashtable", h.Encoding())
 }
 
@@ -150,12 +157,12 @@ func TestHashDupAndEmit(t *testing.T) {
 	for _, n := range []int{1, 64, 65, 600} {
 		h := NewHash()
 		for i := range n {
-			h.Set("f"+strconv.Itoa(i), "v"+strconv.Itoa(i))
+			h.Set("f"+strconv.Itoa(i), "v"+strconv.Itoa(i), dflt)
 		}
 		d := h.Dup().(*Hash)
 		assert.Equal(t, h.Encoding(), d.Encoding())
-		d.Set("f0", "changed")
-		d.Set("extra", "x")
+		d.Set("f0", "changed", dflt)
+		d.Set("extra", "x", dflt)
 		v, _ := h.Get("f0")
 		assert.Equal(t, "v0", v, "a Dup is deep")
 		assert.Equal(t, n, h.Len())
@@ -169,7 +176,7 @@ func TestHashDupAndEmit(t *testing.T) {
 			require.Zero(t, len(argv)%2)
 			require.LessOrEqual(t, (len(argv)-2)/2, 64)
 			for i := 2; i < len(argv); i += 2 {
-				got.Set(argv[i], argv[i+1])
+				got.Set(argv[i], argv[i+1], dflt)
 			}
 		})
 		assert.Equal(t, (n+63)/64, cmds)
@@ -188,13 +195,13 @@ func TestHashDupAndEmit(t *testing.T) {
 
 func TestHashFromRDB(t *testing.T) {
 	small := &rdb.Entry{Type: rdb.TypeHash, Hash: []rdb.Field{{Name: "a", Value: "1"}, {Name: "b", Value: "2"}}}
-	obj, err := FromRDB[TypeHash](small)
+	obj, err := FromRDB[TypeHash](small, dflt)
 	require.NoError(t, err)
 	assert.Equal(t, "listpack", obj.Encoding())
 	assert.Equal(t, []string{"a", "1", "b", "2"}, obj.(*Hash).pairs())
 
 	long := &rdb.Entry{Type: rdb.TypeHash, Hash: []rdb.Field{{Name: "a", Value: strings.Repeat("z", 65)}}}
-	obj, err = FromRDB[TypeHash](long)
+	obj, err = FromRDB[TypeHash](long, dflt)
 	require.NoError(t, err)
 	assert.Equal(t, "hashtable", obj.Encoding())
 
@@ -202,14 +209,14 @@ func TestHashFromRDB(t *testing.T) {
 	for i := range 513 {
 		big.Hash = append(big.Hash, rdb.Field{Name: strconv.Itoa(i), Value: "v"})
 	}
-	obj, err = FromRDB[TypeHash](big)
+	obj, err = FromRDB[TypeHash](big, dflt)
 	require.NoError(t, err)
 	assert.Equal(t, "hashtable", obj.Encoding())
 	assert.Equal(t, 513, obj.Len())
 
-	_, err = FromRDB[TypeHash](&rdb.Entry{Type: rdb.TypeHash, Hash: []rdb.Field{{Name: "a"}, {Name: "a"}}})
+	_, err = FromRDB[TypeHash](&rdb.Entry{Type: rdb.TypeHash, Hash: []rdb.Field{{Name: "a"}, {Name: "a"}}}, dflt)
 	assert.Error(t, err)
-	_, err = FromRDB[TypeHash](&rdb.Entry{Type: rdb.TypeHash})
+	_, err = FromRDB[TypeHash](&rdb.Entry{Type: rdb.TypeHash}, dflt)
 	assert.Error(t, err)
 }
 

@@ -9,16 +9,39 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kevydb/kevy/internal/pack"
 	"github.com/kevydb/kevy/rdb"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-// listMem is what MemUsage must report for a list holding elems.
-func listMem(elems []string) int {
-	n := listBaseMem
-	for _, v := range elems {
-		n += listElemMem + allocSize(len(v))
+// listMem is what MemUsage must report for l, walking its nodes; it also
+// checks the nodes' counts and limits.
+func listMem(t testing.TB, l *List) int {
+	n := listBaseMem + allocSize(cap(l.nodes)*listNodeMem)
+	total := 0
+	elems, bytes := l.limits()
+	for k := range l.nodes {
+		nd := &l.nodes[k]
+		n += allocSize(cap(nd.p.b))
+		c := 0
+		for i := int(nd.off); i < len(nd.p.b); c++ {
+			_, _, i = pack.BiAt(nd.p.b, i)
+		}
+		switch {
+		case nd.n <= 0:
+			t.Fatalf("node %d is empty", k)
+		case int(nd.n) > elems:
+			t.Fatalf("node %d holds %d elements, more than %d", k, nd.n, elems)
+		case nd.n > 1 && len(nd.p.b)-int(nd.off) > bytes:
+			t.Fatalf("node %d holds %d bytes, more than %d", k, len(nd.p.b)-int(nd.off), bytes)
+		case int(nd.n) != c:
+			t.Fatalf("node %d counts %d elements, holds %d", k, nd.n, c)
+		}
+		total += c
+	}
+	if l.n != total {
+		t.Fatalf("list counts %d elements, its nodes hold %d", l.n, total)
 	}
 	return n
 }
@@ -36,8 +59,10 @@ func listElems(l *List) []string {
 // listOps applies operations coded in data to a List and to a slice model,
 // checking contents and the running memory estimate after every one. It
 // returns the greatest length the list reached.
-func listOps(t testing.TB, data []byte) (maxLen int) {
-	l := NewList()
+func listOps(t testing.TB, data []byte, fill int64) (maxLen int) {
+	enc := defaultEncodings
+	enc.ListMaxListpackSize = fill
+	l := newList(&enc)
 	var m []string
 	for i := 0; i+2 < len(data); i += 3 {
 		op, a, b := data[i], int(data[i+1]), int(data[i+2])
@@ -113,7 +138,7 @@ func listOps(t testing.TB, data []byte) (maxLen int) {
 			require.Equal(t, slices.Index(m, v), l.Index(v))
 		}
 		require.Equal(t, len(m), l.Len())
-		require.Equal(t, listMem(m), l.MemUsage())
+		require.Equal(t, listMem(t, l), l.MemUsage(), "after op %d", op%9)
 		maxLen = max(maxLen, len(m))
 	}
 	require.Equal(t, append([]string{}, m...), listElems(l))
@@ -130,13 +155,19 @@ func TestListModel(t *testing.T) {
 		}
 		data = append(data, op, byte(r.Uint32()), byte(r.Uint32()))
 	}
-	assert.Greater(t, listOps(t, data), 256, "the deque must reach its block mode")
+	for _, fill := range []int64{-2, 4, 1, -1} {
+		assert.Greater(t, listOps(t, data, fill), 300, "the list must span several nodes")
+	}
 }
 
 func FuzzListOps(f *testing.F) {
 	f.Add([]byte{0, 1, 2, 1, 3, 4, 2, 0, 0, 3, 0, 0})
 	f.Add([]byte{1, 0, 5, 1, 1, 5, 6, 0, 3, 7, 129, 127, 4, 127, 2, 5, 1, 1, 8, 1, 1})
-	f.Fuzz(func(t *testing.T, data []byte) { listOps(t, data) })
+	f.Fuzz(func(t *testing.T, data []byte) {
+		for _, fill := range []int64{-2, 3} {
+			listOps(t, data, fill)
+		}
+	})
 }
 
 func TestListDupEmitEncoding(t *testing.T) {
@@ -149,7 +180,8 @@ func TestListDupEmitEncoding(t *testing.T) {
 		d := l.Dup().(*List)
 		d.PushFront("extra")
 		assert.Equal(t, n, l.Len(), "a copy is independent")
-		assert.Equal(t, l.MemUsage()+listElemMem+allocSize(len("extra")), d.MemUsage())
+		assert.Equal(t, listMem(t, d), d.MemUsage())
+		assert.Equal(t, listMem(t, l), l.MemUsage())
 
 		rebuilt := NewList()
 		cmds := 0
@@ -184,13 +216,13 @@ func TestListRDBRoundTrip(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "k", e.Key)
 	assert.Equal(t, int64(4102444800000), e.ExpireAt)
-	obj, err := FromRDB[TypeList](e)
+	obj, err := FromRDB[TypeList](e, dflt)
 	require.NoError(t, err)
 	assert.Equal(t, listElems(l), listElems(obj.(*List)))
-	assert.Equal(t, l.MemUsage(), obj.(*List).MemUsage())
+	assert.Equal(t, listMem(t, obj.(*List)), obj.(*List).MemUsage())
 	_, err = r.Next()
 	assert.ErrorIs(t, err, io.EOF)
 
-	_, err = FromRDB[TypeList](&rdb.Entry{Type: rdb.TypeList})
+	_, err = FromRDB[TypeList](&rdb.Entry{Type: rdb.TypeList}, dflt)
 	assert.Error(t, err, "an empty list is corrupt")
 }

@@ -11,7 +11,7 @@ import (
 // FromRDB here, ToRDB in snapshot.go.
 
 // FromRDB builds a collection object from a decoded RDB entry, by type.
-var FromRDB = map[Type]func(e *rdb.Entry) (Object, error){}
+var FromRDB = map[Type]func(e *rdb.Entry, enc *Encodings) (Object, error){}
 
 // rdbType maps an RDB entry's type to the keyspace's.
 func rdbType(e *rdb.Entry) (Type, error) {
@@ -32,7 +32,7 @@ func rdbType(e *rdb.Entry) (Type, error) {
 
 // objectFromRDB converts e's value: nil for a string, else the collection
 // built by the type's FromRDB.
-func objectFromRDB(e *rdb.Entry) (Type, Object, error) {
+func objectFromRDB(e *rdb.Entry, enc *Encodings) (Type, Object, error) {
 	t, err := rdbType(e)
 	if err != nil || t == TypeString {
 		return t, nil, err
@@ -41,7 +41,7 @@ func objectFromRDB(e *rdb.Entry) (Type, Object, error) {
 	if conv == nil {
 		return t, nil, fmt.Errorf("shard: RDB key %q: type %v is not supported", e.Key, t)
 	}
-	obj, err := conv(e)
+	obj, err := conv(e, enc)
 	if err != nil {
 		return t, nil, fmt.Errorf("shard: RDB key %q: %w", e.Key, err)
 	}
@@ -59,7 +59,7 @@ func (ks *Keyspace) LoadRDB(e *rdb.Entry) error {
 	if db.Find(e.Key) != nil {
 		return fmt.Errorf("shard: duplicate key %q in database %d", e.Key, e.DB)
 	}
-	t, obj, err := objectFromRDB(e)
+	t, obj, err := objectFromRDB(e, ks.enc())
 	if err != nil {
 		return err
 	}
@@ -84,7 +84,7 @@ func (ks *Keyspace) ImportRDB(e *rdb.Entry) (replaced bool, err error) {
 	if e.DB < 0 || e.DB >= len(ks.dbs) {
 		return false, fmt.Errorf("shard: RDB key %q in database %d, beyond the %d databases", e.Key, e.DB, len(ks.dbs))
 	}
-	t, obj, err := objectFromRDB(e)
+	t, obj, err := objectFromRDB(e, ks.enc())
 	if err != nil {
 		return false, err
 	}
@@ -124,6 +124,6 @@ func setLoaded(ent *Entry, e *rdb.Entry, obj Object) {
 // CheckRDB reports whether LoadRDB could load e: its type is supported and
 // its value converts (no duplicate members, for instance).
 func CheckRDB(e *rdb.Entry) error {
-	_, _, err := objectFromRDB(e)
+	_, _, err := objectFromRDB(e, &defaultEncodings)
 	return err
 }

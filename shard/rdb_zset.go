@@ -17,7 +17,7 @@ func init() {
 // zsetFromRDB builds a sorted set loaded from an RDB file with the encoding
 // Redis gives it on load: listpack when it fits (at most 128 members of at
 // most 64 bytes), skip list otherwise, whatever the file's encoding was.
-func zsetFromRDB(e *rdb.Entry) (Object, error) {
+func zsetFromRDB(e *rdb.Entry, enc *Encodings) (Object, error) {
 	if len(e.ZSet) == 0 {
 		return nil, errors.New("empty sorted set")
 	}
@@ -34,7 +34,7 @@ func zsetFromRDB(e *rdb.Entry) (Object, error) {
 			return nil, fmt.Errorf("duplicate sorted set member %q", entries[i].member)
 		}
 	}
-	z := zsetFromSorted(entries)
+	z := zsetFromSorted(entries, enc)
 	if z.Len() != len(entries) {
 		return nil, errors.New("duplicate sorted set member")
 	}

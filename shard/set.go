@@ -1,10 +1,10 @@
 package shard
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"slices"
 	"strconv"
 
 	"github.com/kevydb/kevy/internal/dict"
@@ -15,49 +15,50 @@ func init() { FromRDB[TypeSet] = setFromRDB }
 
 // setFromRDB builds a set loaded from an RDB file with the encoding Redis
 // gives it on load: intset while every member is an integer and there are
-// at most 512, hash table otherwise, whatever the file's encoding was.
-func setFromRDB(e *rdb.Entry) (Object, error) {
+// at most set-max-intset-entries, hash table otherwise, whatever the file's
+// encoding was.
+func setFromRDB(e *rdb.Entry, enc *Encodings) (Object, error) {
 	if len(e.Set) == 0 {
 		return nil, errors.New("empty set")
 	}
 	s := NewSet()
-	if len(e.Set) > setMaxIntsetEntries {
-		s.ht = dict.New[string](len(e.Set))
+	if int64(len(e.Set)) > enc.SetMaxIntsetEntries {
+		s.convert(len(e.Set))
 	}
 	for _, m := range e.Set {
-		if !s.Add(m) {
+		if !s.Add(m, enc) {
 			return nil, fmt.Errorf("duplicate set member %q", m)
 		}
 	}
 	return s, nil
 }
 
-// setMaxIntsetEntries is Redis 7.0's default set-max-intset-entries: a set
-// of integers keeps the intset encoding up to this many members.
-const setMaxIntsetEntries = 512
-
 // Set is a set value: distinct string members.
 //
 // Like Redis 7.0, a set whose members are all integers (canonical decimal
-// int64, as Redis's string2ll reads them) is held as an intset: a sorted
-// slice of int64, searched by binary search, which SMEMBERS and SSCAN return
-// in ascending order. Adding a member that is not such an integer, or a
-// 513th member, converts the set for good to a hash table ([dict.Dict]);
-// removing members never converts it back. OBJECT ENCODING reports "intset"
-// or "hashtable" accordingly (Redis 7.0 has no listpack sets).
+// int64, as Redis's string2ll reads them) is held as an intset: the
+// integers in ascending order, packed at the smallest of 2, 4 or 8 bytes
+// that holds them all (a wider member widens them all, for good), searched
+// by binary search, which SMEMBERS and SSCAN return in ascending order.
+// Adding a member that is not such an integer, or one past
+// set-max-intset-entries (512 by default), converts the set for good to a
+// hash table ([dict.Dict]); removing members never converts it back.
+// OBJECT ENCODING reports "intset" or "hashtable" accordingly (Redis 7.0
+// has no listpack sets).
 //
 // A Set belongs to the keyspace that holds it. Its read methods (Len, Has,
 // Range, Encoding, Emit, Dup, MemUsage) write nothing, so concurrent
 // readers may share a Set as long as no writer runs.
 type Set struct {
-	ints  []int64            // intset encoding: ascending, distinct; nil once ht is set
+	is    []byte             // intset encoding: len(is)/w integers of w bytes, little-endian, ascending
 	ht    *dict.Dict[string] // hashtable encoding; nil while the set is an intset
 	bytes int                // heap bytes of a hash table's members, for MemUsage
+	w     uint8              // intset width: 2, 4 or 8 bytes (2 while empty)
 }
 
 // NewSet returns an empty set with the intset encoding, as Redis creates
 // the result of SINTERSTORE, SUNIONSTORE and SDIFFSTORE.
-func NewSet() *Set { return &Set{} }
+func NewSet() *Set { return &Set{w: 2} }
 
 // newSetFor returns an empty set with the encoding Redis picks for a set
 // created to hold member (setTypeCreate): intset for an integer, hash table
@@ -74,7 +75,10 @@ func (s *Set) Len() int {
 	if s.ht != nil {
 		return s.ht.Len()
 	}
-	return len(s.ints)
+	if s.w == 0 {
+		return 0
+	}
+	return len(s.is) / int(s.w)
 }
 
 // MemUsage returns an estimate of the bytes the set holds: the contents of
@@ -82,9 +86,9 @@ func (s *Set) Len() int {
 // change, in O(1).
 func (s *Set) MemUsage() int {
 	if s.ht != nil {
-		return hashSetBaseMem + dictBaseMem + s.ht.Len()*setNodeMem + s.bytes
+		return setBaseMem + setTableMem + s.ht.Len()*setNodeMem + s.bytes
 	}
-	return hashSetBaseMem + cap(s.ints)*intsetSlotMem
+	return setBaseMem + allocSize(cap(s.is))
 }
 
 // Encoding returns "intset" or "hashtable".
@@ -98,14 +102,19 @@ func (s *Set) Encoding() string {
 // Dup returns a deep copy with the same encoding.
 func (s *Set) Dup() Object {
 	if s.ht == nil {
-		return &Set{ints: slices.Clone(s.ints)}
+		d := &Set{w: s.w}
+		if len(s.is) > 0 {
+			d.is = make([]byte, len(s.is), allocSize(len(s.is)))
+			copy(d.is, s.is)
+		}
+		return d
 	}
 	d := dict.New[string](s.ht.Len())
 	s.ht.RangeShared(func(m string, _ *string) bool {
 		d.Set(m, "")
 		return true
 	})
-	return &Set{ht: d, bytes: s.bytes}
+	return &Set{ht: d, bytes: s.bytes, w: 2}
 }
 
 // Emit calls emit with SADD commands that rebuild the set at key, at most
@@ -138,19 +147,79 @@ func (s *Set) Has(member string) bool {
 	return ok && s.hasInt(n)
 }
 
+// intAt returns the intset's member i.
+func (s *Set) intAt(i int) int64 {
+	w := int(s.w)
+	b := s.is[i*w : i*w+w]
+	switch w {
+	case 2:
+		return int64(int16(binary.LittleEndian.Uint16(b)))
+	case 4:
+		return int64(int32(binary.LittleEndian.Uint32(b)))
+	}
+	return int64(binary.LittleEndian.Uint64(b))
+}
+
+// putInt stores n as the intset's member i.
+func (s *Set) putInt(i int, n int64) {
+	w := int(s.w)
+	b := s.is[i*w : i*w+w]
+	switch w {
+	case 2:
+		binary.LittleEndian.PutUint16(b, uint16(n))
+	case 4:
+		binary.LittleEndian.PutUint32(b, uint32(n))
+	default:
+		binary.LittleEndian.PutUint64(b, uint64(n))
+	}
+}
+
+// intWidth returns the bytes the intset needs per member to hold n.
+func intWidth(n int64) uint8 {
+	switch {
+	case n == int64(int16(n)):
+		return 2
+	case n == int64(int32(n)):
+		return 4
+	}
+	return 8
+}
+
+// searchInt returns the position of n in the intset, or where it would be
+// inserted, and whether it is there.
+func (s *Set) searchInt(n int64) (int, bool) {
+	if intWidth(n) > s.w {
+		if n < 0 {
+			return 0, false
+		}
+		return s.Len(), false
+	}
+	lo, hi := 0, s.Len()
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if s.intAt(m) < n {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo, lo < s.Len() && s.intAt(lo) == n
+}
+
 func (s *Set) hasInt(n int64) bool {
-	_, found := slices.BinarySearch(s.ints, n)
+	_, found := s.searchInt(n)
 	return found
 }
 
 // Add adds member and reports whether it was new, converting an intset to a
-// hash table when member is not an integer or the set outgrows 512 members.
-func (s *Set) Add(member string) bool {
+// hash table when member is not an integer or the set outgrows
+// set-max-intset-entries.
+func (s *Set) Add(member string, enc *Encodings) bool {
 	if s.ht == nil {
 		if n, ok := ParseInt(member); ok {
-			return s.addInt(n)
+			return s.addInt(n, enc)
 		}
-		s.convert()
+		s.convert(s.Len() + 1)
 	}
 	_, inserted := s.ht.GetOrInsert(member)
 	if inserted {
@@ -160,16 +229,41 @@ func (s *Set) Add(member string) bool {
 }
 
 // addInt adds an integer member to an intset.
-func (s *Set) addInt(n int64) bool {
-	i, found := slices.BinarySearch(s.ints, n)
+func (s *Set) addInt(n int64, enc *Encodings) bool {
+	if s.w == 0 {
+		s.w = 2
+	}
+	i, found := s.searchInt(n)
 	if found {
 		return false
 	}
-	s.ints = slices.Insert(s.ints, i, n)
-	if len(s.ints) > setMaxIntsetEntries {
-		s.convert()
+	l := s.Len()
+	if w := intWidth(n); w > s.w {
+		s.widen(w, l+1)
+	} else if need := (l + 1) * int(s.w); need > cap(s.is) {
+		nb := make([]byte, len(s.is), allocSize(need))
+		copy(nb, s.is)
+		s.is = nb
+	}
+	s.is = s.is[:(l+1)*int(s.w)]
+	w := int(s.w)
+	copy(s.is[(i+1)*w:], s.is[i*w:l*w])
+	s.putInt(i, n)
+	if int64(l+1) > enc.SetMaxIntsetEntries {
+		s.convert(l + 1)
 	}
 	return true
+}
+
+// widen re-encodes the intset's members at width w, with room for n.
+func (s *Set) widen(w uint8, n int) {
+	old := *s
+	l := s.Len()
+	s.w = w
+	s.is = make([]byte, l*int(w), allocSize(n*int(w)))
+	for i := range l {
+		s.putInt(i, old.intAt(i))
+	}
 }
 
 // Remove removes member and reports whether it was there.
@@ -186,9 +280,11 @@ func (s *Set) Remove(member string) bool {
 }
 
 func (s *Set) removeInt(n int64) bool {
-	i, found := slices.BinarySearch(s.ints, n)
+	i, found := s.searchInt(n)
 	if found {
-		s.ints = slices.Delete(s.ints, i, i+1)
+		w := int(s.w)
+		copy(s.is[i*w:], s.is[(i+1)*w:])
+		s.is = s.is[:len(s.is)-w]
 	}
 	return found
 }
@@ -212,8 +308,8 @@ func (s *Set) each(fn func(m string, n int64, isInt bool) bool) {
 		s.ht.RangeShared(func(m string, _ *string) bool { return fn(m, 0, false) })
 		return
 	}
-	for _, n := range s.ints {
-		if !fn("", n, true) {
+	for i, l := 0, s.Len(); i < l; i++ {
+		if !fn("", s.intAt(i), true) {
 			return
 		}
 	}
@@ -231,14 +327,14 @@ func (s *Set) hasElem(m string, n int64, isInt bool) bool {
 }
 
 // addElem is Add for a member as each reports it.
-func (s *Set) addElem(m string, n int64, isInt bool) bool {
+func (s *Set) addElem(m string, n int64, isInt bool, enc *Encodings) bool {
 	switch {
 	case isInt && s.ht == nil:
-		return s.addInt(n)
+		return s.addInt(n, enc)
 	case isInt:
-		return s.Add(strconv.FormatInt(n, 10))
+		return s.Add(strconv.FormatInt(n, 10), enc)
 	}
-	return s.Add(m)
+	return s.Add(m, enc)
 }
 
 // removeElem is Remove for a member as each reports it.
@@ -252,15 +348,16 @@ func (s *Set) removeElem(m string, n int64, isInt bool) bool {
 	return s.Remove(m)
 }
 
-// convert moves an intset into a hash table.
-func (s *Set) convert() {
-	d := dict.New[string](len(s.ints) + 1)
-	for _, n := range s.ints {
+// convert moves an intset into a hash table sized for hint members.
+func (s *Set) convert(hint int) {
+	d := dict.New[string](hint)
+	s.each(func(_ string, n int64, _ bool) bool {
 		m := strconv.FormatInt(n, 10)
 		d.Set(m, "")
 		s.bytes += allocSize(len(m))
-	}
-	s.ints, s.ht = nil, d
+		return true
+	})
+	s.is, s.ht = nil, d
 }
 
 // random returns a member chosen uniformly at random; the set must not be
@@ -270,7 +367,7 @@ func (s *Set) random(r *rand.Rand) string {
 		m, _, _ := s.ht.RandomShared(r)
 		return m
 	}
-	return strconv.FormatInt(s.ints[memberRandN(r, len(s.ints))], 10)
+	return strconv.FormatInt(s.intAt(memberRandN(r, s.Len())), 10)
 }
 
 // members returns every member, in Range's order.

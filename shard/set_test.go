@@ -43,7 +43,7 @@ func setOps(t testing.TB, data []byte) {
 			if _, isInt := ParseInt(m); !isInt || len(model) > setMaxIntsetEntries {
 				big = true
 			}
-			require.Equal(t, want, s.Add(m), "SADD %q", m)
+			require.Equal(t, want, s.Add(m, dflt), "SADD %q", m)
 		case 2:
 			require.Equal(t, model[m], s.Remove(m), "SREM %q", m)
 			delete(model, m)
@@ -56,7 +56,7 @@ func setOps(t testing.TB, data []byte) {
 				if len(model) > setMaxIntsetEntries {
 					big = true
 				}
-				s.Add(m)
+				s.Add(m, dflt)
 			}
 		}
 	}
@@ -72,6 +72,8 @@ func setOps(t testing.TB, data []byte) {
 			bytes += allocSize(len(m))
 		}
 		require.Equal(t, bytes, s.bytes, "accounted content bytes")
+	} else {
+		require.Equal(t, len(model)*int(s.w), len(s.is), "intset bytes")
 	}
 	require.Greater(t, s.MemUsage(), 0)
 	got := s.members()
@@ -108,11 +110,11 @@ func FuzzSetOps(f *testing.F) {
 func TestSetConversionThresholds(t *testing.T) {
 	s := NewSet()
 	for i := range setMaxIntsetEntries {
-		s.Add(strconv.Itoa(i))
+		s.Add(strconv.Itoa(i), dflt)
 	}
 	assert.Equal(t, "intset", s.Encoding())
-	assert.False(t, s.Add("0"))
-	assert.True(t, s.Add("-1"))
+	assert.False(t, s.Add("0", dflt))
+	assert.True(t, s.Add("-1", dflt))
 	assert.Equal(t, "hashtable", s.Encoding())
 	for i := range setMaxIntsetEntries {
 		s.Remove(strconv.Itoa(i))
@@ -122,7 +124,7 @@ func TestSetConversionThresholds(t *testing.T) {
 
 	for _, m := range []string{"a", "1.0", "+1", "01", "-0", " 1", "9223372036854775808", ""} {
 		s := NewSet()
-		s.Add(m)
+		s.Add(m, dflt)
 		assert.Equal(t, "hashtable", s.Encoding(), "%q is no intset member", m)
 		assert.Equal(t, "hashtable", newSetFor(m).Encoding())
 	}
@@ -134,7 +136,7 @@ func TestSetDupAndEmit(t *testing.T) {
 		for _, prefix := range []string{"", "m"} {
 			s := NewSet()
 			for i := range n {
-				s.Add(prefix + strconv.Itoa(i))
+				s.Add(prefix + strconv.Itoa(i), dflt)
 			}
 			d := s.Dup().(*Set)
 			assert.Equal(t, s.Encoding(), d.Encoding())
@@ -148,7 +150,7 @@ func TestSetDupAndEmit(t *testing.T) {
 				require.Equal(t, []string{"SADD", "k"}, argv[:2])
 				require.LessOrEqual(t, len(argv)-2, 64)
 				for _, m := range argv[2:] {
-					got.Add(m)
+					got.Add(m, dflt)
 				}
 			})
 			assert.Equal(t, (n+63)/64, cmds)
@@ -165,7 +167,7 @@ func TestSetFromRDB(t *testing.T) {
 		{[]string{"3", "1", "2"}, "intset"},
 		{[]string{"1", "a"}, "hashtable"},
 	} {
-		obj, err := FromRDB[TypeSet](&rdb.Entry{Type: rdb.TypeSet, Set: tc.members})
+		obj, err := FromRDB[TypeSet](&rdb.Entry{Type: rdb.TypeSet, Set: tc.members}, dflt)
 		require.NoError(t, err)
 		assert.Equal(t, tc.enc, obj.Encoding())
 		assert.Equal(t, len(tc.members), obj.Len())
@@ -174,12 +176,12 @@ func TestSetFromRDB(t *testing.T) {
 	for i := range 513 {
 		big.Set = append(big.Set, strconv.Itoa(i))
 	}
-	obj, err := FromRDB[TypeSet](big)
+	obj, err := FromRDB[TypeSet](big, dflt)
 	require.NoError(t, err)
 	assert.Equal(t, "hashtable", obj.Encoding())
-	_, err = FromRDB[TypeSet](&rdb.Entry{Type: rdb.TypeSet, Set: []string{"a", "a"}})
+	_, err = FromRDB[TypeSet](&rdb.Entry{Type: rdb.TypeSet, Set: []string{"a", "a"}}, dflt)
 	assert.Error(t, err)
-	_, err = FromRDB[TypeSet](&rdb.Entry{Type: rdb.TypeSet})
+	_, err = FromRDB[TypeSet](&rdb.Entry{Type: rdb.TypeSet}, dflt)
 	assert.Error(t, err)
 }
 

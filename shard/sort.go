@@ -266,7 +266,7 @@ func sortGeneric(c *Ctx, readonly bool) resp.Reply {
 		}
 		return resp.ArrayReply(out)
 	}
-	result := NewList()
+	result := newList(c.enc())
 	for j := start; j <= end; j++ {
 		elem := items[j].elem
 		if len(o.gets) == 0 {

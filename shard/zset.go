@@ -2,51 +2,45 @@ package shard
 
 import (
 	"math/rand/v2"
-	"slices"
 	"strings"
 	"sync/atomic"
 
+	"github.com/kevydb/kevy/internal/pack"
 	"github.com/kevydb/kevy/internal/zset"
 )
 
-// Redis 7.0's default zset-max-listpack-entries and zset-max-listpack-value:
-// a sorted set keeps the compact encoding while it has at most this many
-// members and none is longer than this many bytes.
-const (
-	zsetMaxListpackEntries = 128
-	zsetMaxListpackValue   = 64
-)
-
 // Estimated bytes a sorted set spends besides its members' bytes: the
-// ZSet itself, and per member a listpack slot (string header and score) or
-// a skip-list node (about 70 bytes with its upper levels on average)
-// and its map entry (about 38 bytes at the map's average load).
+// ZSet itself, and per member of a skip list its node (about 70 bytes with
+// its upper levels on average) and its map entry (about 38 bytes at the
+// map's average load).
 const (
 	zsetBaseBytes          = 48
-	zsetSkiplistBaseBytes  = 600 // zset.Set with its 32-level header
-	zsetListpackEntryBytes = 24
+	zsetSkiplistBaseBytes  = 600 // zset.Set with its 32-level header and the map, and zsetSkip
 	zsetSkiplistEntryBytes = 108
 )
 
 // ZSet is a sorted set value: distinct string members, each with a float64
 // score (never NaN), ordered by score and then by member bytes.
 //
-// Like Redis 7.0, a small sorted set is held as a listpack: here a slice
-// of (member, score) pairs in order, searched linearly (at most 128 members
-// of at most 64 bytes each). Adding a 129th member or one longer than 64
-// bytes converts it for good to the skip-list encoding ([zset.Set]: a skip
-// list with spans plus a member map), and removing members never converts
-// it back. Commands that build a new sorted set (ZUNIONSTORE, ZINTERSTORE,
-// ZDIFFSTORE, ZRANGESTORE, loading an RDB file) give it the listpack
-// encoding when it fits. OBJECT ENCODING reports "listpack" or "skiplist"
-// accordingly.
+// Like Redis 7.0, a small sorted set is held as a listpack: one byte
+// buffer with member, score, member, score ... end to end in order (see
+// packed and internal/pack; integral scores take a few bytes), searched
+// linearly, for at most zset-max-listpack-entries members of at most
+// zset-max-listpack-value bytes (128 and 64 by default). Adding a member
+// past either limit converts it for good to the skip-list encoding
+// ([zset.Set]: a skip list with spans plus a member map), and removing
+// members never converts it back. Commands that build a new sorted set
+// (ZUNIONSTORE, ZINTERSTORE, ZDIFFSTORE, ZRANGESTORE, loading an RDB file)
+// give it the listpack encoding when it fits. OBJECT ENCODING reports
+// "listpack" or "skiplist" accordingly.
 //
 // A ZSet belongs to the keyspace that holds it. Its read methods write
-// nothing, so concurrent readers may share a ZSet as long as no writer runs.
+// nothing but atomic marks, so concurrent readers may share a ZSet as long
+// as no writer runs.
 type ZSet struct {
-	lp    []zsetEntry // listpack encoding, in order; nil once sl is set
-	sl    *zset.Set   // skiplist encoding; nil while the set is a listpack
-	bytes int         // heap bytes of the members' strings (allocSize of each)
+	lp packed    // listpack encoding: member, score ... entries, in order
+	sl *zsetSkip // skiplist encoding; nil while the set is a listpack
+	n  int32     // members of the listpack
 	// sorted is set by SORT and SORT_RO, which in Redis 7.0 convert a
 	// listpack to a skip list for good (sortCommandGeneric's zsetConvert).
 	// It is atomic because SORT_RO may run as one of several concurrent
@@ -55,15 +49,18 @@ type ZSet struct {
 	sorted atomic.Bool
 }
 
-// zsetEntry is one member of a listpack-encoded ZSet.
+// zsetSkip is the skiplist encoding of a sorted set.
+type zsetSkip struct {
+	*zset.Set
+	bytes int // heap bytes of the members' strings (allocSize of each)
+}
+
+func newZSetSkip() *zsetSkip { return &zsetSkip{Set: zset.New()} }
+
+// zsetEntry is one member of a sorted set being built.
 type zsetEntry struct {
 	member string
 	score  float64
-}
-
-// before reports whether e sorts before (score, member).
-func (e *zsetEntry) before(score float64, member string) bool {
-	return e.score < score || e.score == score && e.member < member
 }
 
 // zsetCompare orders entries by score, then member.
@@ -81,38 +78,41 @@ func zsetCompare(a, b zsetEntry) int {
 func NewZSet() *ZSet { return &ZSet{} }
 
 // newZSetFor returns an empty sorted set with the encoding ZADD creates a
-// key with, given its first member: skiplist when that member is too long
-// for a listpack.
-func newZSetFor(member string) *ZSet {
-	if len(member) > zsetMaxListpackValue {
-		return &ZSet{sl: zset.New()}
+// key with, given its first member: skiplist when the listpack may hold no
+// member or that member is too long for it.
+func newZSetFor(member string, enc *Encodings) *ZSet {
+	if enc.ZSetMaxListpackEntries == 0 || int64(len(member)) > enc.ZSetMaxListpackValue {
+		return &ZSet{sl: newZSetSkip()}
 	}
 	return NewZSet()
 }
 
 // zsetFromSorted builds a sorted set from distinct entries already in
 // order, with the listpack encoding when it fits (Redis's
-// zsetConvertToListpackIfNeeded for the results of the STORE commands). It
-// keeps entries when it uses them as the listpack.
-func zsetFromSorted(entries []zsetEntry) *ZSet {
+// zsetConvertToListpackIfNeeded for the results of the STORE commands).
+func zsetFromSorted(entries []zsetEntry, enc *Encodings) *ZSet {
 	z := &ZSet{}
-	maxLen := 0
+	maxLen, size := 0, 0
 	for i := range entries {
-		z.bytes += allocSize(len(entries[i].member))
 		maxLen = max(maxLen, len(entries[i].member))
+		size += pack.Size(len(entries[i].member)) + pack.ScoreSize(entries[i].score)
 	}
-	if len(entries) <= zsetMaxListpackEntries && maxLen <= zsetMaxListpackValue {
+	if int64(len(entries)) <= enc.ZSetMaxListpackEntries && int64(maxLen) <= enc.ZSetMaxListpackValue {
+		b := make([]byte, 0, allocSize(size))
 		for i := range entries {
-			if entries[i].score == 0 {
-				entries[i].score = 0 // no -0 in a listpack, as lpInsert
+			score := entries[i].score
+			if score == 0 {
+				score = 0 // no -0 in a listpack, as lpInsert
 			}
+			b = pack.AppendScore(pack.Append(b, entries[i].member), score)
 		}
-		z.lp = entries
+		z.lp.b, z.n = b, int32(len(entries))
 		return z
 	}
-	z.sl = zset.New()
+	z.sl = newZSetSkip()
 	for i := range entries {
 		z.sl.Add(entries[i].member, entries[i].score)
+		z.sl.bytes += allocSize(len(entries[i].member))
 	}
 	return z
 }
@@ -122,7 +122,7 @@ func (z *ZSet) Len() int {
 	if z.sl != nil {
 		return z.sl.Len()
 	}
-	return len(z.lp)
+	return int(z.n)
 }
 
 // Encoding returns "listpack" or "skiplist".
@@ -137,17 +137,17 @@ func (z *ZSet) Encoding() string {
 // members' bytes plus the overhead of the encoding, in O(1).
 func (z *ZSet) MemUsage() int {
 	if z.sl != nil {
-		return zsetBaseBytes + zsetSkiplistBaseBytes + z.sl.Len()*zsetSkiplistEntryBytes + z.bytes
+		return zsetBaseBytes + zsetSkiplistBaseBytes + z.sl.Len()*zsetSkiplistEntryBytes + z.sl.bytes
 	}
-	return zsetBaseBytes + allocSize(cap(z.lp)*zsetListpackEntryBytes) + z.bytes
+	return zsetBaseBytes + z.lp.mem()
 }
 
 // Dup returns a deep copy with the same encoding.
 func (z *ZSet) Dup() Object {
 	if z.sl != nil {
-		return &ZSet{sl: z.sl.Clone(), bytes: z.bytes}
+		return &ZSet{sl: &zsetSkip{Set: z.sl.Clone(), bytes: z.sl.bytes}}
 	}
-	d := &ZSet{lp: slices.Clone(z.lp), bytes: z.bytes}
+	d := &ZSet{lp: packed{b: z.lp.clone()}, n: z.n}
 	if z.sorted.Load() {
 		d.convert()
 	}
@@ -192,14 +192,61 @@ func (z *ZSet) Emit(key string, emit func(argv ...string)) {
 	}
 }
 
-// lpIndex returns the position of member in the listpack, or -1.
-func (z *ZSet) lpIndex(member string) int {
-	for i := range z.lp {
-		if z.lp[i].member == member {
-			return i
+// The listpack. Entries are walked with lpNext from offset 0; an entry's
+// member is lp.b[ms:me] and its score follows.
+
+// lpNext decodes the member and score at offset i and returns them with
+// the offset of the next member.
+func (z *ZSet) lpNext(i int) (ms, me int, score float64, next int) {
+	ms, me = pack.At(z.lp.b, i)
+	score, next = pack.Score(z.lp.b, me)
+	return ms, me, score, next
+}
+
+// lpFind returns the offset, rank and score of member in the listpack, or
+// offset -1.
+func (z *ZSet) lpFind(member string) (at, rank int, score float64) {
+	b := z.lp.b
+	for i := 0; i < len(b); rank++ {
+		ms, me := pack.At(b, i)
+		if me-ms == len(member) && string(b[ms:me]) == member {
+			score, _ = pack.Score(b, me)
+			return i, rank, score
 		}
+		i = me + 1 + int(b[me]) // skip the score entry (at most 9 bytes: one length byte)
 	}
-	return -1
+	return -1, -1, 0
+}
+
+// lpOffset returns the offset of the member of ascending rank r, 0 <= r
+// <= Len (Len: the end).
+func (z *ZSet) lpOffset(r int) int {
+	b, i := z.lp.b, 0
+	for ; r > 0; r-- {
+		_, me := pack.At(b, i)
+		i = me + 1 + int(b[me])
+	}
+	return i
+}
+
+// lpOffsets returns the offsets of the members of ascending ranks from to
+// to (inclusive), for walks that go backwards.
+func (z *ZSet) lpOffsets(from, to int) []int32 {
+	out := make([]int32, 0, to-from+1)
+	i := z.lpOffset(from)
+	for r := from; r <= to; r++ {
+		out = append(out, int32(i))
+		_, me := pack.At(z.lp.b, i)
+		i = me + 1 + int(z.lp.b[me])
+	}
+	return out
+}
+
+// lpMember returns the member and score at offset i, the member aliasing
+// the buffer (for replies and other keepers).
+func (z *ZSet) lpMember(i int) (string, float64) {
+	ms, me, score, _ := z.lpNext(i)
+	return z.lp.alias(ms, me), score
 }
 
 // lpInsert inserts a member that is not in the listpack at its place. Like
@@ -209,8 +256,26 @@ func (z *ZSet) lpInsert(member string, score float64) {
 	if score == 0 {
 		score = 0
 	}
-	i, _ := slices.BinarySearchFunc(z.lp, zsetEntry{member, score}, zsetCompare)
-	z.lp = slices.Insert(z.lp, i, zsetEntry{member, score})
+	b := z.lp.b
+	i := 0
+	for i < len(b) {
+		ms, me, s, next := z.lpNext(i)
+		if s > score || s == score && string(b[ms:me]) > member {
+			break
+		}
+		i = next
+	}
+	ns := pack.Size(len(member))
+	dst := z.lp.room(i, i, ns+pack.ScoreSize(score))
+	pack.Put(dst, 0, member)
+	pack.PutScore(dst, ns, score)
+	z.n++
+}
+
+// lpDelete removes the members from offset i to offset j.
+func (z *ZSet) lpDelete(i, j, members int) {
+	z.lp.cut(i, j)
+	z.n -= int32(members)
 }
 
 // Score returns the score of member.
@@ -218,8 +283,8 @@ func (z *ZSet) Score(member string) (float64, bool) {
 	if z.sl != nil {
 		return z.sl.Score(member)
 	}
-	if i := z.lpIndex(member); i >= 0 {
-		return z.lp[i].score, true
+	if at, _, score := z.lpFind(member); at >= 0 {
+		return score, true
 	}
 	return 0, false
 }
@@ -232,28 +297,29 @@ func (z *ZSet) Has(member string) bool {
 
 // Set gives member the score (which must not be NaN), inserting it if
 // absent, and reports whether it was inserted. A score equal to the
-// member's (0 and -0 are equal) leaves it unchanged. Like Redis's zsetAdd, an
-// insertion that would take a listpack past 128 members, or a member
-// longer than 64 bytes, first converts the set to a skip list.
-func (z *ZSet) Set(member string, score float64) (added bool) {
+// member's (0 and -0 are equal) leaves it unchanged. Like Redis's zsetAdd,
+// an insertion that would take a listpack past zset-max-listpack-entries
+// members, or a member longer than zset-max-listpack-value, first converts
+// the set to a skip list.
+func (z *ZSet) Set(member string, score float64, enc *Encodings) (added bool) {
 	z.settle()
 	if z.sl == nil {
-		if i := z.lpIndex(member); i >= 0 {
-			if z.lp[i].score != score {
-				z.lp = slices.Delete(z.lp, i, i+1)
+		if at, _, cur := z.lpFind(member); at >= 0 {
+			if cur != score {
+				z.lpDelete(at, pack.Skip(z.lp.b, pack.Skip(z.lp.b, at)), 1)
 				z.lpInsert(member, score)
 			}
 			return false
 		}
-		if len(z.lp)+1 <= zsetMaxListpackEntries && len(member) <= zsetMaxListpackValue {
+		if int64(z.n)+1 <= enc.ZSetMaxListpackEntries && int64(len(member)) <= enc.ZSetMaxListpackValue &&
+			z.n+1 < listpackMaxLen {
 			z.lpInsert(member, score)
-			z.bytes += allocSize(len(member))
 			return true
 		}
 		z.convert()
 	}
 	if z.sl.Add(member, score) {
-		z.bytes += allocSize(len(member))
+		z.sl.bytes += allocSize(len(member))
 		return true
 	}
 	return false
@@ -264,26 +330,31 @@ func (z *ZSet) Remove(member string) bool {
 	z.settle()
 	if z.sl != nil {
 		if z.sl.Remove(member) {
-			z.bytes -= allocSize(len(member))
+			z.sl.bytes -= allocSize(len(member))
 			return true
 		}
 		return false
 	}
-	if i := z.lpIndex(member); i >= 0 {
-		z.lp = slices.Delete(z.lp, i, i+1)
-		z.bytes -= allocSize(len(member))
+	if at, _, _ := z.lpFind(member); at >= 0 {
+		z.lpDelete(at, pack.Skip(z.lp.b, pack.Skip(z.lp.b, at)), 1)
 		return true
 	}
 	return false
 }
 
-// convert moves a listpack into a skip list.
+// convert moves a listpack into a skip list. Members are copied: the skip
+// list must not keep the buffer alive.
 func (z *ZSet) convert() {
-	sl := zset.New()
-	for i := range z.lp {
-		sl.Add(z.lp[i].member, z.lp[i].score)
+	sl := newZSetSkip()
+	b := z.lp.b
+	for i := 0; i < len(b); {
+		ms, me, score, next := z.lpNext(i)
+		m := cloneString(z.lp.view(ms, me))
+		sl.Add(m, score)
+		sl.bytes += allocSize(len(m))
+		i = next
 	}
-	z.lp, z.sl = nil, sl
+	z.lp, z.n, z.sl = packed{}, 0, sl
 	z.sorted.Store(false)
 }
 
@@ -293,12 +364,12 @@ func (z *ZSet) Rank(member string, reverse bool) (int, bool) {
 	if z.sl != nil {
 		return z.sl.Rank(member, reverse)
 	}
-	i := z.lpIndex(member)
-	if i < 0 {
+	at, i, _ := z.lpFind(member)
+	if at < 0 {
 		return 0, false
 	}
 	if reverse {
-		i = len(z.lp) - 1 - i
+		i = int(z.n) - 1 - i
 	}
 	return i, true
 }
@@ -309,7 +380,7 @@ func (z *ZSet) at(r int) (string, float64) {
 		m, s, _ := z.sl.At(r, false)
 		return m, s
 	}
-	return z.lp[r].member, z.lp[r].score
+	return z.lpMember(z.lpOffset(r))
 }
 
 // random returns a member chosen uniformly at random; the set must not be
@@ -319,7 +390,7 @@ func (z *ZSet) random(r *rand.Rand) (string, float64) {
 }
 
 // each calls fn for every member in ascending order (descending when
-// reverse is set) until fn returns false.
+// reverse is set) until fn returns false. fn may keep the members.
 func (z *ZSet) each(reverse bool, fn func(member string, score float64) bool) {
 	if z.sl != nil {
 		it := z.sl.Iter(reverse)
@@ -330,35 +401,47 @@ func (z *ZSet) each(reverse bool, fn func(member string, score float64) bool) {
 			}
 		}
 	}
-	if reverse {
-		for i := len(z.lp) - 1; i >= 0; i-- {
-			if !fn(z.lp[i].member, z.lp[i].score) {
-				return
-			}
-		}
+	if z.n == 0 {
 		return
 	}
-	for i := range z.lp {
-		if !fn(z.lp[i].member, z.lp[i].score) {
-			return
-		}
-	}
+	z.byRank(0, int(z.n)-1, reverse, fn)
 }
 
 // byRank calls fn for the members of 0-based ranks start to stop (already
 // clamped to the set: 0 <= start <= stop < Len), counted from the highest
-// score when reverse is set, in that order.
+// score when reverse is set, in that order. fn may keep the members.
 func (z *ZSet) byRank(start, stop int, reverse bool, fn func(member string, score float64) bool) {
 	if z.sl != nil {
 		z.sl.ByRank(start, stop, reverse, fn)
 		return
 	}
-	for r := start; r <= stop; r++ {
-		i := r
-		if reverse {
-			i = len(z.lp) - 1 - r
+	if reverse {
+		n := int(z.n)
+		start, stop = n-1-stop, n-1-start
+	}
+	z.lpRanks(start, stop, reverse, fn)
+}
+
+// lpRanks calls fn for the listpack members of ascending ranks lo to hi
+// (0 <= lo <= hi < Len), in ascending order or, when desc, descending, until
+// fn returns false. fn may keep the members.
+func (z *ZSet) lpRanks(lo, hi int, desc bool, fn func(member string, score float64) bool) {
+	z.lp.share()
+	if !desc {
+		i := z.lpOffset(lo)
+		for r := lo; r <= hi; r++ {
+			ms, me, s, next := z.lpNext(i)
+			if !fn(z.lp.view(ms, me), s) {
+				return
+			}
+			i = next
 		}
-		if !fn(z.lp[i].member, z.lp[i].score) {
+		return
+	}
+	offs := z.lpOffsets(lo, hi)
+	for k := len(offs) - 1; k >= 0; k-- {
+		ms, me, s, _ := z.lpNext(int(offs[k]))
+		if !fn(z.lp.view(ms, me), s) {
 			return
 		}
 	}
@@ -366,31 +449,38 @@ func (z *ZSet) byRank(start, stop int, reverse bool, fn func(member string, scor
 
 // pop removes up to count members with the lowest scores (the highest when
 // max is set), calling fn with each in the order popped, and returns how
-// many it removed.
+// many it removed. The members fn gets are copies of their own.
 func (z *ZSet) pop(max bool, count int, fn func(member string, score float64)) int {
-	sub := func(m string, s float64) {
-		z.bytes -= allocSize(len(m))
-		fn(m, s)
-	}
 	z.settle()
 	if z.sl != nil {
+		sub := func(m string, s float64) {
+			z.sl.bytes -= allocSize(len(m))
+			fn(m, s)
+		}
 		if max {
 			return z.sl.PopMax(count, sub)
 		}
 		return z.sl.PopMin(count, sub)
 	}
-	n := min(count, len(z.lp))
+	n := min(count, int(z.n))
+	if n == 0 {
+		return 0
+	}
 	if max {
-		for i := len(z.lp) - 1; i >= len(z.lp)-n; i-- {
-			sub(z.lp[i].member, z.lp[i].score)
+		offs := z.lpOffsets(int(z.n)-n, int(z.n)-1)
+		for k := len(offs) - 1; k >= 0; k-- {
+			ms, me, s, _ := z.lpNext(int(offs[k]))
+			fn(cloneString(z.lp.view(ms, me)), s)
 		}
-		clear(z.lp[len(z.lp)-n:])
-		z.lp = z.lp[:len(z.lp)-n]
+		z.lpDelete(int(offs[0]), len(z.lp.b), n)
 		return n
 	}
-	for i := range n {
-		sub(z.lp[i].member, z.lp[i].score)
+	i := 0
+	for range n {
+		ms, me, s, next := z.lpNext(i)
+		fn(cloneString(z.lp.view(ms, me)), s)
+		i = next
 	}
-	z.lp = slices.Delete(z.lp, 0, n)
+	z.lpDelete(0, i, n)
 	return n
 }

@@ -2,10 +2,10 @@ package shard
 
 import (
 	"math"
-	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/kevydb/kevy/internal/pack"
 	"github.com/kevydb/kevy/internal/zset"
 )
 
@@ -14,12 +14,12 @@ import (
 // rules.
 
 // zbounds is a score or lexicographic range as the listpack walks see it,
-// with Redis's zzl*InRange semantics: below reports that an entry sorts
+// with Redis's zzl*InRange semantics: below reports that a member sorts
 // before the range's start, within that it does not pass its end.
 type zbounds interface {
 	isEmpty() bool
-	below(e *zsetEntry) bool
-	within(e *zsetEntry) bool
+	below(member string, score float64) bool
+	within(member string, score float64) bool
 }
 
 type zscoreBounds zset.ScoreRange
@@ -28,18 +28,18 @@ func (b *zscoreBounds) isEmpty() bool {
 	return b.Min > b.Max || b.Min == b.Max && (b.MinEx || b.MaxEx)
 }
 
-func (b *zscoreBounds) below(e *zsetEntry) bool {
+func (b *zscoreBounds) below(_ string, score float64) bool {
 	if b.MinEx {
-		return e.score <= b.Min
+		return score <= b.Min
 	}
-	return e.score < b.Min
+	return score < b.Min
 }
 
-func (b *zscoreBounds) within(e *zsetEntry) bool {
+func (b *zscoreBounds) within(_ string, score float64) bool {
 	if b.MaxEx {
-		return e.score < b.Max
+		return score < b.Max
 	}
-	return e.score <= b.Max
+	return score <= b.Max
 }
 
 type zlexBounds zset.LexRange
@@ -51,109 +51,165 @@ func (b *zlexBounds) isEmpty() bool {
 	return b.Min > b.Max || b.Min == b.Max && (b.MinEx || b.MaxEx)
 }
 
-func (b *zlexBounds) below(e *zsetEntry) bool {
+func (b *zlexBounds) below(member string, _ float64) bool {
 	switch {
 	case b.MinInf:
 		return false
 	case b.MinEx:
-		return e.member <= b.Min
+		return member <= b.Min
 	}
-	return e.member < b.Min
+	return member < b.Min
 }
 
-func (b *zlexBounds) within(e *zsetEntry) bool {
+func (b *zlexBounds) within(member string, _ float64) bool {
 	switch {
 	case b.MaxInf:
 		return true
 	case b.MaxEx:
-		return e.member < b.Max
+		return member < b.Max
 	}
-	return e.member <= b.Max
+	return member <= b.Max
 }
 
-// lpFirstIn returns the index of the first listpack entry in the range, or
-// -1: the first that is not below it, if it is within it.
-func (z *ZSet) lpFirstIn(b zbounds) int {
-	n := len(z.lp)
-	if n == 0 || b.isEmpty() || b.below(&z.lp[n-1]) || !b.within(&z.lp[0]) {
-		return -1
+// lpInRange reports whether the listpack may hold members of the range:
+// Redis's zzlIsInRange / zzlIsInLexRange (the range is not empty, the last
+// member is not below it and the first is within its end).
+func (z *ZSet) lpInRange(b zbounds) bool {
+	if z.n == 0 || b.isEmpty() {
+		return false
 	}
-	for i := range z.lp {
-		if !b.below(&z.lp[i]) {
-			if b.within(&z.lp[i]) {
-				return i
+	ms, me, s, _ := z.lpNext(0)
+	if !b.within(z.lp.view(ms, me), s) {
+		return false
+	}
+	last := z.lpOffset(int(z.n) - 1)
+	ms, me, s, _ = z.lpNext(last)
+	return !b.below(z.lp.view(ms, me), s)
+}
+
+// lpFirstIn returns the rank and offset of the first listpack member in
+// the range, or rank -1, as Redis's zzlFirstInRange: the first member that
+// is not below the range, if it is within it. (With a lexicographic range
+// over members of different scores, neither test is monotonic: this is
+// exactly the walk Redis does.)
+func (z *ZSet) lpFirstIn(b zbounds) (rank, at int) {
+	if !z.lpInRange(b) {
+		return -1, 0
+	}
+	buf := z.lp.b
+	for i, r := 0, 0; i < len(buf); r++ {
+		ms, me, s, next := z.lpNext(i)
+		if m := z.lp.view(ms, me); !b.below(m, s) {
+			if b.within(m, s) {
+				return r, i
 			}
-			return -1
+			return -1, 0
 		}
+		i = next
 	}
-	return -1
+	return -1, 0
 }
 
-// lpLastIn returns the index of the last listpack entry in the range, or
-// -1.
+// lpLastIn returns the rank of the last listpack member in the range, or
+// -1, as Redis's zzlLastInRange: walking from the end, the first member
+// within the range's end, if it is not below its start.
 func (z *ZSet) lpLastIn(b zbounds) int {
-	n := len(z.lp)
-	if n == 0 || b.isEmpty() || b.below(&z.lp[n-1]) || !b.within(&z.lp[0]) {
+	if !z.lpInRange(b) {
 		return -1
 	}
-	for i := n - 1; i >= 0; i-- {
-		if b.within(&z.lp[i]) {
-			if !b.below(&z.lp[i]) {
-				return i
-			}
-			return -1
+	last, lastBelow := -1, false
+	buf := z.lp.b
+	for i, r := 0, 0; i < len(buf); r++ {
+		ms, me, s, next := z.lpNext(i)
+		if m := z.lp.view(ms, me); b.within(m, s) {
+			last, lastBelow = r, b.below(m, s)
 		}
+		i = next
 	}
-	return -1
+	if last < 0 || lastBelow {
+		return -1
+	}
+	return last
 }
 
-// lpWalk calls fn for the listpack entries of the range, ascending (or
+// lpWalk calls fn for the listpack members of the range, ascending (or
 // descending), skipping offset of them and stopping after count (count < 0:
 // no limit), as Redis's listpack range walks: the seek ignores the far
-// bound, the walk stops at it.
+// bound, the walk stops at it. fn may keep the members.
 func (z *ZSet) lpWalk(b zbounds, reverse bool, offset, count int, fn func(member string, score float64) bool) {
 	if offset < 0 || count == 0 {
 		return
 	}
+	z.lp.share()
 	if !reverse {
-		i := z.lpFirstIn(b)
-		if i < 0 || offset >= len(z.lp)-i {
+		r, i := z.lpFirstIn(b)
+		if r < 0 || offset >= int(z.n)-r {
 			return
 		}
-		for i += offset; i < len(z.lp) && count != 0 && b.within(&z.lp[i]); i++ {
-			if !fn(z.lp[i].member, z.lp[i].score) {
+		i = z.lpSkip(i, offset)
+		for r += offset; r < int(z.n) && count != 0; r++ {
+			ms, me, s, next := z.lpNext(i)
+			m := z.lp.view(ms, me)
+			if !b.within(m, s) || !fn(m, s) {
 				return
 			}
 			count--
+			i = next
 		}
 		return
 	}
-	i := z.lpLastIn(b)
-	if i < 0 || offset > i {
+	r := z.lpLastIn(b)
+	if r < 0 || offset > r {
 		return
 	}
-	for i -= offset; i >= 0 && count != 0 && !b.below(&z.lp[i]); i-- {
-		if !fn(z.lp[i].member, z.lp[i].score) {
+	offs := z.lpOffsets(0, r-offset)
+	for k := len(offs) - 1; k >= 0 && count != 0; k-- {
+		ms, me, s, _ := z.lpNext(int(offs[k]))
+		m := z.lp.view(ms, me)
+		if b.below(m, s) || !fn(m, s) {
 			return
 		}
 		count--
 	}
 }
 
-// lpDeleteRange removes the listpack entries of the range (the first one
+// lpSkip returns the offset k members after offset i.
+func (z *ZSet) lpSkip(i, k int) int {
+	b := z.lp.b
+	for ; k > 0; k-- {
+		_, me := pack.At(b, i)
+		i = me + 1 + int(b[me])
+	}
+	return i
+}
+
+// lpCountFrom returns how many listpack members of the range there are
+// from its first on (while within its end), and the offset after them, as
+// Redis's ZCOUNT and ZREMRANGEBY* walks.
+func (z *ZSet) lpCountFrom(b zbounds) (first, n, from, to int) {
+	r, i := z.lpFirstIn(b)
+	if r < 0 {
+		return -1, 0, 0, 0
+	}
+	from = i
+	for buf := z.lp.b; i < len(buf); n++ {
+		ms, me, s, next := z.lpNext(i)
+		if !b.within(z.lp.view(ms, me), s) {
+			break
+		}
+		i = next
+	}
+	return r, n, from, i
+}
+
+// lpDeleteRange removes the listpack members of the range (the first one
 // in it and those after it up to the far bound) and returns how many.
 func (z *ZSet) lpDeleteRange(b zbounds) int {
-	i := z.lpFirstIn(b)
-	if i < 0 {
-		return 0
+	_, n, from, to := z.lpCountFrom(b)
+	if n > 0 {
+		z.lpDelete(from, to, n)
 	}
-	j := i
-	for j < len(z.lp) && b.within(&z.lp[j]) {
-		z.bytes -= allocSize(len(z.lp[j].member))
-		j++
-	}
-	z.lp = slices.Delete(z.lp, i, j)
-	return j - i
+	return n
 }
 
 // rangeByScore calls fn for the members with scores in r, as
@@ -182,9 +238,8 @@ func (z *ZSet) countScore(r zset.ScoreRange) int {
 	if z.sl != nil {
 		return z.sl.CountInScore(r)
 	}
-	n := 0
 	b := zscoreBounds(r)
-	z.lpWalk(&b, false, 0, -1, func(string, float64) bool { n++; return true })
+	_, n, _, _ := z.lpCountFrom(&b)
 	return n
 }
 
@@ -193,9 +248,8 @@ func (z *ZSet) countLex(r zset.LexRange) int {
 	if z.sl != nil {
 		return z.sl.CountInLex(r)
 	}
-	n := 0
 	b := zlexBounds(r)
-	z.lpWalk(&b, false, 0, -1, func(string, float64) bool { n++; return true })
+	_, n, _, _ := z.lpCountFrom(&b)
 	return n
 }
 
@@ -227,15 +281,17 @@ func (z *ZSet) deleteRangeByRank(start, stop int) int {
 	if z.sl != nil {
 		return z.sl.DeleteRangeByRank(start, stop, z.forget)
 	}
-	for i := start; i <= stop; i++ {
-		z.bytes -= allocSize(len(z.lp[i].member))
+	from := z.lpOffset(start)
+	to := from
+	for r := start; r <= stop; r++ {
+		_, _, _, to = z.lpNext(to)
 	}
-	z.lp = slices.Delete(z.lp, start, stop+1)
+	z.lpDelete(from, to, stop-start+1)
 	return stop - start + 1
 }
 
 // forget accounts for a member removed from the skip list.
-func (z *ZSet) forget(member string, _ float64) { z.bytes -= allocSize(len(member)) }
+func (z *ZSet) forget(member string, _ float64) { z.sl.bytes -= allocSize(len(member)) }
 
 // Parsing.
 

@@ -98,7 +98,7 @@ func zsetOps(t testing.TB, data []byte) {
 				ms = 0 // a listpack keeps no -0
 			}
 			want := m.set(mem, ms)
-			require.Equal(t, want, z.Set(mem, s), "set %q %v", mem, s)
+			require.Equal(t, want, z.Set(mem, s, dflt), "set %q %v", mem, s)
 		case 3:
 			require.Equal(t, m.remove(mem), z.Remove(mem), "remove %q", mem)
 		case 4:
@@ -175,8 +175,18 @@ func zsetOps(t testing.TB, data []byte) {
 		require.True(t, ok)
 		require.Equal(t, math.Float64bits(e.score), math.Float64bits(s), "score of %q", e.member)
 	}
-	require.Equal(t, total, z.bytes, "accounted member bytes")
-	require.Greater(t, z.MemUsage(), total)
+	if z.sl != nil {
+		require.Equal(t, total, z.sl.bytes, "accounted member bytes")
+		require.Greater(t, z.MemUsage(), total)
+	} else {
+		var strs []string
+		var scores []float64
+		for _, e := range m.e {
+			strs, scores = append(strs, e.member), append(scores, e.score)
+		}
+		require.Equal(t, packedLen(strs, scores), len(z.lp.b), "listpack bytes")
+		require.Equal(t, zsetBaseBytes+allocSize(cap(z.lp.b)), z.MemUsage())
+	}
 }
 
 func TestZSetModel(t *testing.T) {
@@ -200,49 +210,49 @@ func FuzzZSetOps(f *testing.F) {
 func TestZSetConversionThresholds(t *testing.T) {
 	z := NewZSet()
 	for i := range zsetMaxListpackEntries {
-		require.True(t, z.Set("m"+strconv.Itoa(i), float64(i)))
+		require.True(t, z.Set("m"+strconv.Itoa(i), float64(i), dflt))
 	}
 	assert.Equal(t, "listpack", z.Encoding())
-	z.Set("m0", -1) // an update adds nothing
+	z.Set("m0", -1, dflt) // an update adds nothing
 	assert.Equal(t, "listpack", z.Encoding())
-	z.Set("new", 1)
+	z.Set("new", 1, dflt)
 	assert.Equal(t, "skiplist", z.Encoding())
 	for i := range zsetMaxListpackEntries {
 		z.Remove("m" + strconv.Itoa(i))
 	}
 	assert.Equal(t, "skiplist", z.Encoding(), "never back")
 
-	assert.Equal(t, "listpack", newZSetFor(strings.Repeat("x", 64)).Encoding())
-	assert.Equal(t, "skiplist", newZSetFor(strings.Repeat("x", 65)).Encoding())
+	assert.Equal(t, "listpack", newZSetFor(strings.Repeat("x", 64), dflt).Encoding())
+	assert.Equal(t, "skiplist", newZSetFor(strings.Repeat("x", 65), dflt).Encoding())
 	z = NewZSet()
-	z.Set(strings.Repeat("x", 64), 1)
+	z.Set(strings.Repeat("x", 64), 1, dflt)
 	assert.Equal(t, "listpack", z.Encoding())
-	z.Set(strings.Repeat("y", 65), 1)
+	z.Set(strings.Repeat("y", 65), 1, dflt)
 	assert.Equal(t, "skiplist", z.Encoding())
 
 	long := []zsetEntry{{"a", 1}, {strings.Repeat("b", 65), 2}}
-	assert.Equal(t, "skiplist", zsetFromSorted(long).Encoding())
+	assert.Equal(t, "skiplist", zsetFromSorted(long, dflt).Encoding())
 	var many []zsetEntry
 	for i := range 129 {
 		many = append(many, zsetEntry{fmt.Sprintf("m%03d", i), 0})
 	}
-	assert.Equal(t, "listpack", zsetFromSorted(many[:128]).Encoding())
-	assert.Equal(t, "skiplist", zsetFromSorted(many).Encoding())
+	assert.Equal(t, "listpack", zsetFromSorted(many[:128], dflt).Encoding())
+	assert.Equal(t, "skiplist", zsetFromSorted(many, dflt).Encoding())
 }
 
 func TestZSetDupAndEmit(t *testing.T) {
 	for _, n := range []int{3, 200} {
 		z := NewZSet()
 		for i := range n {
-			z.Set("m"+strconv.Itoa(i), float64(i)/3)
+			z.Set("m"+strconv.Itoa(i), float64(i)/3, dflt)
 		}
-		z.Set("neg", math.Copysign(0, -1))
-		z.Set("inf", math.Inf(1))
+		z.Set("neg", math.Copysign(0, -1), dflt)
+		z.Set("inf", math.Inf(1), dflt)
 		d := z.Dup().(*ZSet)
 		assert.Equal(t, z.Encoding(), d.Encoding())
 		assert.Equal(t, zsetEntries(z), zsetEntries(d))
-		assert.Equal(t, z.bytes, d.bytes)
-		d.Set("m0", 100)
+		assert.Equal(t, z.MemUsage(), d.MemUsage())
+		d.Set("m0", 100, dflt)
 		s, _ := z.Score("m0")
 		assert.Zero(t, s, "a deep copy")
 
@@ -272,9 +282,9 @@ func TestZSetRDBRoundTrip(t *testing.T) {
 	for _, n := range []int{5, 300} {
 		z := NewZSet()
 		for i := range n {
-			z.Set("m"+strconv.Itoa(i), float64(n-i)*1.5)
+			z.Set("m"+strconv.Itoa(i), float64(n-i)*1.5, dflt)
 		}
-		z.Set("x", math.Inf(-1))
+		z.Set("x", math.Inf(-1), dflt)
 		var buf bytes.Buffer
 		w := rdb.NewWriter(&buf, rdb.WriterOptions{})
 		require.NoError(t, w.SelectDB(0))
@@ -284,16 +294,16 @@ func TestZSetRDBRoundTrip(t *testing.T) {
 		e, err := rd.Next()
 		require.NoError(t, err)
 		require.Equal(t, rdb.TypeZSet, e.Type)
-		obj, err := FromRDB[TypeZSet](e)
+		obj, err := FromRDB[TypeZSet](e, dflt)
 		require.NoError(t, err)
 		assert.Equal(t, z.Encoding(), obj.Encoding())
 		assert.Equal(t, zsetEntries(z), zsetEntries(obj.(*ZSet)))
 	}
-	_, err := FromRDB[TypeZSet](&rdb.Entry{Type: rdb.TypeZSet})
+	_, err := FromRDB[TypeZSet](&rdb.Entry{Type: rdb.TypeZSet}, dflt)
 	assert.Error(t, err)
-	_, err = FromRDB[TypeZSet](&rdb.Entry{Type: rdb.TypeZSet, ZSet: []rdb.Member{{Member: "a", Score: 1}, {Member: "a", Score: 2}}})
+	_, err = FromRDB[TypeZSet](&rdb.Entry{Type: rdb.TypeZSet, ZSet: []rdb.Member{{Member: "a", Score: 1}, {Member: "a", Score: 2}}}, dflt)
 	assert.Error(t, err)
-	_, err = FromRDB[TypeZSet](&rdb.Entry{Type: rdb.TypeZSet, ZSet: []rdb.Member{{Member: "a", Score: math.NaN()}}})
+	_, err = FromRDB[TypeZSet](&rdb.Entry{Type: rdb.TypeZSet, ZSet: []rdb.Member{{Member: "a", Score: math.NaN()}}}, dflt)
 	assert.Error(t, err)
 }
 
