@@ -136,7 +136,7 @@ func TestSetDupAndEmit(t *testing.T) {
 		for _, prefix := range []string{"", "m"} {
 			s := NewSet()
 			for i := range n {
-				s.Add(prefix + strconv.Itoa(i), dflt)
+				s.Add(prefix+strconv.Itoa(i), dflt)
 			}
 			d := s.Dup().(*Set)
 			assert.Equal(t, s.Encoding(), d.Encoding())
