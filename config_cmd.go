@@ -84,6 +84,7 @@ func init() {
 		{name: "dir", get: getDir, ro: "protected"},
 		{name: "appenddirname", get: func(*Store) string { return "appendonlydir" }, ro: "immutable"},
 	}
+	configParams = append(configParams, encodingParams()...)
 }
 
 // lookupConfig finds a parameter by name, without case.

@@ -442,9 +442,9 @@ func cmdLPos(c *Ctx) resp.Reply {
 		return count == 0 || matches-rank+1 < count
 	}
 	if fromTail {
-		l.RangeReverseFrom(l.Len()-1, visit)
+		l.each(l.Len()-1, true, visit) // visit keeps no element
 	} else {
-		l.Range(visit)
+		l.each(0, false, visit)
 	}
 	if count != -1 {
 		if out == nil {

@@ -13,7 +13,7 @@ func hashToRDB(w *rdb.Writer, key string, obj Object, expireAt int64) error {
 		return err
 	}
 	var err error
-	h.Range(func(f, v string) bool {
+	h.each(func(f, v string) bool { // the writer copies f and v
 		err = w.WriteField(f, v)
 		return err == nil
 	})

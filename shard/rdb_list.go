@@ -13,7 +13,7 @@ func listToRDB(w *rdb.Writer, key string, obj Object, expireAt int64) error {
 		return err
 	}
 	var err error
-	l.Range(func(_ int, v string) bool {
+	l.each(0, false, func(_ int, v string) bool { // the writer copies v
 		err = w.WriteItem(v)
 		return err == nil
 	})

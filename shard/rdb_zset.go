@@ -50,7 +50,7 @@ func zsetToRDB(w *rdb.Writer, key string, obj Object, expireAt int64) error {
 		return err
 	}
 	var err error
-	z.each(false, func(m string, s float64) bool {
+	z.walk(func(m string, s float64) bool { // the writer copies m
 		err = w.WriteMember(m, s)
 		return err == nil
 	})

@@ -111,8 +111,9 @@ func zsetFromSorted(entries []zsetEntry, enc *Encodings) *ZSet {
 	}
 	z.sl = newZSetSkip()
 	for i := range entries {
-		z.sl.Add(entries[i].member, entries[i].score)
-		z.sl.bytes += allocSize(len(entries[i].member))
+		m := cloneString(entries[i].member) // it may alias another set's listpack
+		z.sl.Add(m, entries[i].score)
+		z.sl.bytes += allocSize(len(m))
 	}
 	return z
 }
@@ -405,6 +406,23 @@ func (z *ZSet) each(reverse bool, fn func(member string, score float64) bool) {
 		return
 	}
 	z.byRank(0, int(z.n)-1, reverse, fn)
+}
+
+// walk calls fn for every member in ascending order, with members valid
+// only until the set next changes (which fn must not do), until fn returns
+// false.
+func (z *ZSet) walk(fn func(member string, score float64) bool) {
+	if z.sl != nil {
+		z.each(false, fn)
+		return
+	}
+	for i := 0; i < len(z.lp.b); {
+		ms, me, s, next := z.lpNext(i)
+		if !fn(z.lp.view(ms, me), s) {
+			return
+		}
+		i = next
+	}
 }
 
 // byRank calls fn for the members of 0-based ranks start to stop (already
