@@ -99,6 +99,7 @@ func hsetGeneric(c *Ctx, hmset bool) resp.Reply {
 	}
 	enc := c.enc()
 	h.tryConversion(c.Args[2:], enc)
+	h.reserve(c.Args[2:])
 	created := 0
 	for i := 2; i < len(c.Args); i += 2 {
 		if h.Set(c.Args[i], c.Args[i+1], enc) {
@@ -433,7 +434,7 @@ func pickPairs(h *Hash, size int, count int64, r *rand.Rand) []string {
 			continue
 		}
 		seen[f] = struct{}{}
-		out = append(out, f, v.value)
+		out = append(out, f, v.value())
 	}
 	return out
 }
@@ -469,7 +470,7 @@ func cmdHScan(c *Ctx) resp.Reply {
 		return scanReply(0, out)
 	}
 	// Redis counts fields and values, so its step bound is 2*COUNT*10.
-	next := scanDictStep(h.ht.d, cursor, opts.Count, opts.Count*20, func(f string, v *hashField) { add(f, v.value) })
+	next := scanDictStep(h.ht.d, cursor, opts.Count, opts.Count*20, func(f string, v *hashField) { add(f, v.value()) })
 	return scanReply(next, out)
 }
 

@@ -138,6 +138,7 @@ func pushGeneric(c *Ctx, left, xx bool) resp.Reply {
 		}
 		l = createList(c, key)
 	}
+	l.reserve(c.Args[2:], left)
 	for _, v := range c.Args[2:] {
 		l.Push(v, left)
 	}

@@ -76,6 +76,7 @@ func cmdSAdd(c *Ctx) resp.Reply {
 		e.SetObj(newSetFor(c.Args[2]))
 	}
 	s := e.Obj().(*Set)
+	s.reserve(c.Args[2:], c.enc())
 	added := 0
 	for _, m := range c.Args[2:] {
 		if s.Add(m, c.enc()) {

@@ -1,6 +1,7 @@
 package shard
 
 import (
+	"github.com/kevydb/kevy/internal/pack"
 	"math"
 	"strconv"
 
@@ -148,6 +149,13 @@ options:
 	}
 	z := e.Obj().(*ZSet)
 	enc := c.enc()
+	if z.Len() == 0 {
+		size := 0
+		for j := range n {
+			size += pack.Size(len(c.Args[idx+2*j+1])) + pack.ScoreSize(scores[j])
+		}
+		z.reserve(size)
+	}
 	added, updated, processed := 0, 0, 0
 	var score float64
 	var changed []int // pairs added or updated, when more than one pair

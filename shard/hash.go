@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"unsafe"
 
 	"github.com/kevydb/kevy/internal/dict"
 	"github.com/kevydb/kevy/internal/pack"
@@ -22,6 +23,12 @@ func hashFromRDB(e *rdb.Entry, enc *Encodings) (Object, error) {
 	h := NewHash()
 	if int64(len(e.Hash)) > enc.HashMaxListpackEntries {
 		h.convert(len(e.Hash))
+	} else {
+		n := 0
+		for _, f := range e.Hash {
+			n += pack.Size(len(f.Name)) + pack.Size(len(f.Value))
+		}
+		h.lp.reserve(n)
 	}
 	for _, f := range e.Hash {
 		if !h.Set(f.Name, f.Value, enc) {
@@ -60,11 +67,40 @@ type hashTable struct {
 	bytes int // heap bytes of the fields' and values' strings, for MemUsage
 }
 
-// hashField is a field of a hash-table hash and its value.
+// hashField is a field of a hash-table hash and its value, held in one
+// allocation: field is the start of a string whose bytes go on with the
+// value's vlen bytes. So a field costs a 32-byte node and one allocation
+// for both strings, about what Redis spends on its dictEntry and two sds.
+// Setting a field's value makes a new allocation and replaces field by an
+// equal string (the dict's key keeps its contents).
 type hashField struct {
 	field string // the key: first, as dict.Dict requires
-	value string
+	vlen  int    // the value's length; its bytes follow the field's
 }
+
+// value returns the field's value.
+func (f *hashField) value() string {
+	if f.vlen == 0 {
+		return ""
+	}
+	return unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(unsafe.StringData(f.field)), len(f.field))), f.vlen)
+}
+
+// set makes f hold field (equal to its current key, for an existing field)
+// and value, in one new allocation.
+func (f *hashField) set(field, value string) {
+	b := make([]byte, len(field)+len(value))
+	copy(b, field)
+	copy(b[len(field):], value)
+	if len(b) == 0 {
+		f.field, f.vlen = "", 0
+		return
+	}
+	f.field, f.vlen = unsafe.String(&b[0], len(field)), len(value)
+}
+
+// hashFieldMem returns the heap bytes of a hash-table field's strings.
+func hashFieldMem(field, value string) int { return allocSize(len(field) + len(value)) }
 
 // Memory accounting of hashes and sets (see MemUsage): the value's own
 // struct, a hash table's header, and per hash-table entry its node plus a
@@ -74,7 +110,7 @@ const (
 	hashTableMem   = 16 + 96            // a hashTable and its dict.Dict
 	setBaseMem     = 48                 // the Set struct
 	dictBucketMem  = 12                 // a bucket pointer's share per entry
-	hashNodeMem    = 48 + dictBucketMem // a dict node with a field and a value
+	hashNodeMem    = 32 + dictBucketMem // a dict node with a hashField
 	setNodeMem     = 24 + dictBucketMem // a dict node with a member
 	setTableMem    = 96                 // a set's dict.Dict
 	listpackMaxLen = 1<<31 - 1          // a listpack's count is an int32
@@ -117,7 +153,7 @@ func (h *Hash) Dup() Object {
 	d := &Hash{}
 	d.convert(h.ht.d.Len())
 	h.ht.d.RangeShared(func(f string, v *hashField) bool {
-		d.ht.d.Set(f, *v)
+		d.ht.d.Set(f, *v) // the strings are immutable: shared
 		return true
 	})
 	d.ht.bytes = h.ht.bytes
@@ -162,7 +198,7 @@ func (h *Hash) lpFind(field string) (at, val int) {
 func (h *Hash) Get(field string) (string, bool) {
 	if h.ht != nil {
 		if p := h.ht.d.GetShared(field); p != nil {
-			return p.value, true
+			return p.value(), true
 		}
 		return "", false
 	}
@@ -194,11 +230,14 @@ func (h *Hash) Set(field, value string, enc *Encodings) (created bool) {
 	}
 	if h.ht != nil {
 		p, inserted := h.ht.d.GetOrInsert(field)
-		if inserted {
-			h.ht.bytes += allocSize(len(field))
+		if !inserted {
+			if p.value() == value {
+				return false
+			}
+			h.ht.bytes -= hashFieldMem(field, p.value())
 		}
-		h.ht.bytes += allocSize(len(value)) - allocSize(len(p.value))
-		p.value = value
+		p.set(field, value)
+		h.ht.bytes += hashFieldMem(field, value)
 		return inserted
 	}
 	if _, v := h.lpFind(field); v >= 0 {
@@ -224,7 +263,7 @@ func (h *Hash) Delete(field string) bool {
 	if h.ht != nil {
 		old, ok := h.ht.d.Delete(field)
 		if ok {
-			h.ht.bytes -= allocSize(len(field)) + allocSize(len(old.value))
+			h.ht.bytes -= hashFieldMem(field, old.value())
 		}
 		return ok
 	}
@@ -242,7 +281,7 @@ func (h *Hash) Delete(field string) bool {
 // not modify the hash; it may keep the strings.
 func (h *Hash) Range(fn func(field, value string) bool) {
 	if h.ht != nil {
-		h.ht.d.RangeShared(func(f string, v *hashField) bool { return fn(f, v.value) })
+		h.ht.d.RangeShared(func(f string, v *hashField) bool { return fn(f, v.value()) })
 		return
 	}
 	h.lp.share()
@@ -253,7 +292,7 @@ func (h *Hash) Range(fn func(field, value string) bool) {
 // fn must not do).
 func (h *Hash) each(fn func(field, value string) bool) {
 	if h.ht != nil {
-		h.ht.d.RangeShared(func(f string, v *hashField) bool { return fn(f, v.value) })
+		h.ht.d.RangeShared(func(f string, v *hashField) bool { return fn(f, v.value()) })
 		return
 	}
 	b := h.lp.b
@@ -265,6 +304,18 @@ func (h *Hash) each(fn func(field, value string) bool) {
 		}
 		i = ve
 	}
+}
+
+// reserve sizes an empty listpack for the field-value pairs of args.
+func (h *Hash) reserve(args []string) {
+	if h.ht != nil || h.n > 0 {
+		return
+	}
+	n := 0
+	for _, a := range args {
+		n += pack.Size(len(a))
+	}
+	h.lp.reserve(n)
 }
 
 // tryConversion converts a listpack hash to a hash table when any of the
@@ -283,14 +334,14 @@ func (h *Hash) tryConversion(args []string, enc *Encodings) {
 }
 
 // convert moves a listpack hash into a hash table sized for hint fields.
-// The listpack's strings are copied: the table must not keep the buffer
-// alive.
+// The listpack's strings are copied (hashField.set): the table does not
+// keep the buffer alive.
 func (h *Hash) convert(hint int) {
 	t := &hashTable{d: dict.New[hashField](hint)}
 	h.each(func(f, v string) bool {
-		f, v = cloneString(f), cloneString(v)
-		t.d.Set(f, hashField{value: v})
-		t.bytes += allocSize(len(f)) + allocSize(len(v))
+		p, _ := t.d.GetOrInsert(f)
+		p.set(f, v)
+		t.bytes += hashFieldMem(f, v)
 		return true
 	})
 	h.ht, h.lp, h.n = t, packed{}, 0
@@ -301,7 +352,7 @@ func (h *Hash) convert(hint int) {
 func (h *Hash) random(r *rand.Rand) (field, value string) {
 	if h.ht != nil {
 		f, v, _ := h.ht.d.RandomShared(r)
-		return f, v.value
+		return f, v.value()
 	}
 	k := memberRandN(r, int(h.n))
 	b := h.lp.b

@@ -56,7 +56,7 @@ func (m *hashModel) check(t testing.TB, h *Hash) {
 	bytes := 0
 	var strs []string
 	for f, v := range m.vals {
-		bytes += allocSize(len(f)) + allocSize(len(v))
+		bytes += hashFieldMem(f, v)
 		strs = append(strs, f, v)
 	}
 	if h.ht != nil {

@@ -201,6 +201,33 @@ func (l *List) PushBack(v string) {
 	l.n++
 }
 
+// reserve sizes the first node of an empty list for elems, to be pushed
+// at the front (left) or the back: a list created whole (RPUSH key a b c
+// ...) is laid out once.
+func (l *List) reserve(elems []string, left bool) {
+	if l.n != 0 {
+		return
+	}
+	maxElems, maxBytes := l.limits()
+	size := 0
+	for i, v := range elems {
+		if i == maxElems || size+pack.BiSize(len(v)) > maxBytes {
+			break
+		}
+		size += pack.BiSize(len(v))
+	}
+	if size == 0 {
+		return
+	}
+	nd := l.newNode(0)
+	b := make([]byte, 0, allocSize(size))
+	off := 0
+	if left {
+		b, off = b[:cap(b)], cap(b)
+	}
+	l.setBuf(nd, b, off)
+}
+
 // Push adds v at the front (left) or the back.
 func (l *List) Push(v string, left bool) {
 	if left {

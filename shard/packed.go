@@ -79,6 +79,18 @@ func (p *packed) room(from, to, n int) []byte {
 // cut removes b[from:to].
 func (p *packed) cut(from, to int) { p.room(from, to, 0) }
 
+// reserve makes an empty buffer's capacity n bytes, so that a collection
+// created with n bytes of entries (HSET key f v f v ..., ZADD, RPUSH) is
+// laid out once, in a buffer of its final size, rather than through every
+// size on the way, which would leave the heap fragmented by the ones it
+// outgrew.
+func (p *packed) reserve(n int) {
+	if len(p.b) == 0 && cap(p.b) < n {
+		p.b = make([]byte, 0, allocSize(n))
+		p.shared.Store(false)
+	}
+}
+
 // clone returns a copy of the buffer, sized to its contents.
 func (p *packed) clone() []byte {
 	if len(p.b) == 0 {

@@ -228,6 +228,24 @@ func (s *Set) Add(member string, enc *Encodings) bool {
 	return inserted
 }
 
+// reserve sizes an empty intset for members, when they are all integers
+// that fit within the intset's limit.
+func (s *Set) reserve(members []string, enc *Encodings) {
+	if s.ht != nil || len(s.is) > 0 || int64(len(members)) > enc.SetMaxIntsetEntries {
+		return
+	}
+	w := uint8(2)
+	for _, m := range members {
+		n, ok := ParseInt(m)
+		if !ok {
+			return
+		}
+		w = max(w, intWidth(n))
+	}
+	s.w = w
+	s.is = make([]byte, 0, allocSize(len(members)*int(w)))
+}
+
 // addInt adds an integer member to an intset.
 func (s *Set) addInt(n int64, enc *Encodings) bool {
 	if s.w == 0 {

@@ -273,6 +273,13 @@ func (z *ZSet) lpInsert(member string, score float64) {
 	z.n++
 }
 
+// reserve sizes an empty listpack for n more bytes of members and scores.
+func (z *ZSet) reserve(n int) {
+	if z.sl == nil && z.n == 0 {
+		z.lp.reserve(n)
+	}
+}
+
 // lpDelete removes the members from offset i to offset j.
 func (z *ZSet) lpDelete(i, j, members int) {
 	z.lp.cut(i, j)

@@ -118,12 +118,14 @@ func serve(ctx context.Context, o *serveOptions, logw io.Writer, ready func(addr
 	if ready != nil {
 		ready(l.Addr().String())
 	}
+	stopTuner := startMemoryTuner(ctx, db, log)
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(l) }()
 	select {
 	case <-ctx.Done():
 	case err := <-done:
 		_ = srv.Close()
+		stopTuner()
 		return errors.Join(err, db.Close())
 	}
 	log.Info("kevy shutting down")
@@ -133,6 +135,7 @@ func serve(ctx context.Context, o *serveOptions, logw io.Writer, ready func(addr
 	if err := <-done; !errors.Is(err, server.ErrServerClosed) {
 		serr = errors.Join(serr, err)
 	}
+	stopTuner()
 	if err := db.Close(); err != nil {
 		return errors.Join(serr, err)
 	}
