@@ -10,13 +10,14 @@ import (
 )
 
 // Estimated bytes a sorted set spends besides its members' bytes: the
-// ZSet itself, and per member of a skip list its node (about 70 bytes with
-// its upper levels on average) and its map entry (about 38 bytes at the
-// map's average load).
+// ZSet itself, and for the skiplist encoding its zset.Set (a header node
+// with 32 levels and a hash table) plus, per member, its node (which is
+// also its hash-table entry: 64 bytes), the upper levels of a quarter of
+// the nodes (about 5 bytes on average) and a bucket's share.
 const (
 	zsetBaseBytes          = 48
-	zsetSkiplistBaseBytes  = 600 // zset.Set with its 32-level header and the map, and zsetSkip
-	zsetSkiplistEntryBytes = 108
+	zsetSkiplistBaseBytes  = 16 + 96 + 512 + 96 // zsetSkip, zset.Set, its header's levels, its dict.Dict
+	zsetSkiplistEntryBytes = 64 + 5 + dictBucketMem
 )
 
 // ZSet is a sorted set value: distinct string members, each with a float64

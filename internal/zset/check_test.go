@@ -11,14 +11,14 @@ import (
 // (including those of links that end a level, which span to the end).
 func checkSet(t *testing.T, s *Set) {
 	t.Helper()
-	require.Equal(t, len(s.dict), s.length, "map and length disagree")
 	if s.dict == nil {
 		require.Zero(t, s.length)
 		return
 	}
+	require.Equal(t, s.dict.Len(), s.length, "table and length disagree")
 	require.GreaterOrEqual(t, s.level, 1)
 	require.LessOrEqual(t, s.level, maxLevel)
-	require.Len(t, s.head.up, maxLevel-1)
+	require.Equal(t, maxLevel, s.head.levels())
 
 	// Level 0: order, ranks, backward links, map.
 	rank := map[*node]int{&s.head: 0}
@@ -32,7 +32,7 @@ func checkSet(t *testing.T, s *Set) {
 				r, prev.score, prev.member, x.score, x.member)
 		}
 		require.Same(t, prev, x.backward, "backward link of %q", x.member)
-		require.Same(t, x, s.dict[x.member], "map entry of %q", x.member)
+		require.Same(t, x, s.dict.GetShared(x.member), "table entry of %q", x.member)
 		require.False(t, x.score != x.score, "NaN score stored")
 		require.LessOrEqual(t, x.levels(), maxLevel)
 		prev = x

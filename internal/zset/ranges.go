@@ -235,7 +235,7 @@ func deleteRange[B bounds](s *Set, b B, fn func(member string, score float64)) i
 	for x = x.next; x != nil && b.within(x); n++ {
 		next := x.next
 		s.unlink(x, &update)
-		delete(s.dict, x.member)
+		s.dict.Delete(x.member)
 		if fn != nil {
 			fn(x.member, x.score)
 		}
@@ -330,7 +330,7 @@ func (s *Set) DeleteRangeByRank(start, stop int, fn func(member string, score fl
 	for x = x.next; n <= stop-start; n++ {
 		next := x.next
 		s.unlink(x, &update)
-		delete(s.dict, x.member)
+		s.dict.Delete(x.member)
 		if fn != nil {
 			fn(x.member, x.score)
 		}

@@ -3,6 +3,7 @@ package zset
 import (
 	"math/bits"
 	"math/rand/v2"
+	"unsafe"
 )
 
 // maxLevel is the most levels a node can have (Redis's ZSKIPLIST_MAXLEVEL);
@@ -17,58 +18,33 @@ type level struct {
 	span    int
 }
 
-// node is one member. Level 0 is stored inline as next, with an implicit
-// span of 1 (0 for the last node); levels 1 and up are in up. For the
-// 99.6% of nodes with at most four levels, up points into the same
-// allocation as the node, so a member costs one allocation.
+// node is one member. It is the value of its member's entry in the Set's
+// dict.Dict (which keeps it at a fixed address, its member first as the
+// dict requires), so a member costs one 64-byte allocation for both its
+// hash-table entry and its skip-list node. Level 0 is stored inline as
+// next, with an implicit span of 1 (0 for the last node); levels 1 and up
+// are in an array of their own that up points to (for the quarter of the
+// nodes that have them).
 type node struct {
 	member   string
 	score    float64
-	backward *node // previous node at level 0; nil for the first
-	next     *node // level-0 forward
-	up       []level
+	backward *node  // previous node at level 0; nil for the first
+	next     *node  // level-0 forward
+	up       *level // levels 1 to lvl-1; nil when lvl is 1
+	lvl      uint8
 }
 
-// Node shapes that hold their upper levels in the same allocation.
-type (
-	node2 struct {
-		node
-		l [1]level
+// setLevels gives x lvl levels, all unlinked.
+func (x *node) setLevels(lvl int) {
+	x.lvl = uint8(lvl)
+	x.up = nil
+	if lvl > 1 {
+		x.up = &make([]level, lvl-1)[0]
 	}
-	node3 struct {
-		node
-		l [2]level
-	}
-	node4 struct {
-		node
-		l [3]level
-	}
-)
-
-// newNode allocates a node with lvl levels.
-func newNode(lvl int, member string, score float64) *node {
-	var x *node
-	switch lvl {
-	case 1:
-		x = &node{}
-	case 2:
-		n := &node2{}
-		n.up = n.l[:]
-		x = &n.node
-	case 3:
-		n := &node3{}
-		n.up = n.l[:]
-		x = &n.node
-	case 4:
-		n := &node4{}
-		n.up = n.l[:]
-		x = &n.node
-	default:
-		x = &node{up: make([]level, lvl-1)}
-	}
-	x.member, x.score = member, score
-	return x
 }
+
+// upper returns x's level i >= 1.
+func (x *node) upper(i int) *level { return &unsafe.Slice(x.up, int(x.lvl)-1)[i-1] }
 
 // randomLevel returns a level of at least 1 where each further level has
 // probability 1/4 (Redis's ZSKIPLIST_P), at most maxLevel.
@@ -78,13 +54,13 @@ func randomLevel() int {
 	return 1 + bits.TrailingZeros64(rand.Uint64()|1<<62)/2
 }
 
-func (x *node) levels() int { return len(x.up) + 1 }
+func (x *node) levels() int { return int(x.lvl) }
 
 func (x *node) forward(i int) *node {
 	if i == 0 {
 		return x.next
 	}
-	return x.up[i-1].forward
+	return x.upper(i).forward
 }
 
 func (x *node) setForward(i int, f *node) {
@@ -92,7 +68,7 @@ func (x *node) setForward(i int, f *node) {
 		x.next = f
 		return
 	}
-	x.up[i-1].forward = f
+	x.upper(i).forward = f
 }
 
 func (x *node) span(i int) int {
@@ -102,19 +78,19 @@ func (x *node) span(i int) int {
 		}
 		return 1
 	}
-	return x.up[i-1].span
+	return x.upper(i).span
 }
 
 // setSpan sets the span of level i; level 0's span is implicit.
 func (x *node) setSpan(i, s int) {
 	if i > 0 {
-		x.up[i-1].span = s
+		x.upper(i).span = s
 	}
 }
 
 func (x *node) addSpan(i, d int) {
 	if i > 0 {
-		x.up[i-1].span += d
+		x.upper(i).span += d
 	}
 }
 

@@ -6,10 +6,11 @@
 //
 // A [Set] is Redis's zskiplist (p = 1/4, at most 32 levels, backward links
 // at level 0, a span on every link so that ranks come from the same walk as
-// positions) plus a Go map from member to node. A node holds the member, its
-// score, the backward and level-0 links inline and its upper levels in the
-// same allocation for nodes of up to four levels (99.6% of them): 64 bytes
-// for a one-level node, 16 more per extra level, plus the map entry.
+// positions) whose nodes are the entries of a hash table from member to
+// node ([dict.Dict]): a node holds the member, its score, the backward and
+// level-0 links and a pointer to its upper levels, and is the table's
+// entry, in one 64-byte allocation; the quarter of the nodes with upper
+// levels have them in an array of 16 bytes per level besides.
 //
 // Ranks are 0-based here, as in ZRANK; range bounds and LIMIT follow Redis
 // (see [ScoreRange], [LexRange], [Set.RangeByScore]). Scores may be ±Inf but
@@ -28,16 +29,18 @@ package zset
 import (
 	"iter"
 	"math/rand/v2"
+
+	"github.com/kevydb/kevy/internal/dict"
 )
 
 // Set is a sorted set. The zero value is an empty set ready to use. A Set
 // must not be copied after first use. It is not safe for concurrent use.
 type Set struct {
-	head   node // header: no member; head.up has maxLevel-1 levels
+	head   node // header: no member; maxLevel levels
 	tail   *node
 	length int
 	level  int // levels in use, at least 1 once initialised
-	dict   map[string]*node
+	dict   *dict.Dict[node]
 }
 
 // New returns an empty sorted set.
@@ -48,9 +51,9 @@ func New() *Set {
 }
 
 func (s *Set) init(hint int) {
-	s.head.up = make([]level, maxLevel-1)
+	s.head.setLevels(maxLevel)
 	s.level = 1
-	s.dict = make(map[string]*node, hint)
+	s.dict = dict.New[node](hint)
 }
 
 // Len returns the number of members.
@@ -58,8 +61,11 @@ func (s *Set) Len() int { return s.length }
 
 // Score returns the score of member.
 func (s *Set) Score(member string) (score float64, ok bool) {
-	x, ok := s.dict[member]
-	if !ok {
+	if s.dict == nil {
+		return 0, false
+	}
+	x := s.dict.GetShared(member)
+	if x == nil {
 		return 0, false
 	}
 	return x.score, true
@@ -76,13 +82,14 @@ func (s *Set) Add(member string, score float64) (added bool) {
 	if s.dict == nil {
 		s.init(0)
 	}
-	if x, ok := s.dict[member]; ok {
+	x, inserted := s.dict.GetOrInsert(member)
+	if !inserted {
 		s.update(x, score)
 		return false
 	}
-	x := newNode(randomLevel(), member, score)
+	x.score = score
+	x.setLevels(randomLevel())
 	s.insertNode(x)
-	s.dict[member] = x
 	return true
 }
 
@@ -100,16 +107,19 @@ func (s *Set) update(x *node, score float64) {
 	var update [maxLevel]*node
 	s.path(x.score, x.member, &update, nil)
 	s.unlink(x, &update)
-	// Reinsert the same node (its links are all rewritten), so the map
-	// entry stays valid.
+	// Reinsert the same node (its links are all rewritten): it is the
+	// table's entry.
 	x.score = score
 	s.insertNode(x)
 }
 
 // Remove deletes member and reports whether it was present.
 func (s *Set) Remove(member string) bool {
-	x, ok := s.dict[member]
-	if !ok {
+	if s.dict == nil {
+		return false
+	}
+	x := s.dict.GetShared(member)
+	if x == nil {
 		return false
 	}
 	s.removeNode(x)
@@ -121,14 +131,17 @@ func (s *Set) removeNode(x *node) {
 	var update [maxLevel]*node
 	s.path(x.score, x.member, &update, nil)
 	s.unlink(x, &update)
-	delete(s.dict, x.member)
+	s.dict.Delete(x.member)
 }
 
 // Rank returns the 0-based rank of member in ascending order, or in
 // descending order when reverse is set (ZREVRANK), in O(log n).
 func (s *Set) Rank(member string, reverse bool) (rank int, ok bool) {
-	x, ok := s.dict[member]
-	if !ok {
+	if s.dict == nil {
+		return 0, false
+	}
+	x := s.dict.GetShared(member)
+	if x == nil {
 		return 0, false
 	}
 	r := s.rankOf(x) - 1
@@ -171,7 +184,7 @@ func (s *Set) PopMin(count int, fn func(member string, score float64)) int {
 			update[i] = &s.head
 		}
 		s.unlink(x, &update)
-		delete(s.dict, x.member)
+		s.dict.Delete(x.member)
 		if fn != nil {
 			fn(x.member, x.score)
 		}
@@ -265,7 +278,9 @@ func (s *Set) Clone() *Set {
 	var prev *node
 	for x := s.head.next; x != nil; x = x.next {
 		lvl := randomLevel()
-		y := newNode(lvl, x.member, x.score)
+		y, _ := c.dict.GetOrInsert(x.member)
+		y.score = x.score
+		y.setLevels(lvl)
 		c.length++
 		c.level = max(c.level, lvl)
 		for i := range lvl {
@@ -275,7 +290,6 @@ func (s *Set) Clone() *Set {
 		}
 		y.backward = prev
 		prev = y
-		c.dict[y.member] = y
 	}
 	c.tail = prev
 	// Links that end the list span to its end.

@@ -410,14 +410,14 @@ func TestUpdateInPlace(t *testing.T) {
 	for i := range 10 {
 		s.Add(fmt.Sprint(i), float64(i))
 	}
-	x := s.dict["5"]
+	x := s.dict.GetShared("5")
 	// Between its neighbours: the node stays where it is.
 	assert.False(t, s.Add("5", 5.5))
-	assert.Same(t, x, s.dict["5"])
-	assert.Same(t, s.dict["4"], x.backward)
+	assert.Same(t, x, s.dict.GetShared("5"))
+	assert.Same(t, s.dict.GetShared("4"), x.backward)
 	// Past a neighbour: the same node moves.
 	assert.False(t, s.Add("5", 100))
-	assert.Same(t, x, s.dict["5"])
+	assert.Same(t, x, s.dict.GetShared("5"))
 	assert.Same(t, x, s.tail)
 	r, _ := s.Rank("5", false)
 	assert.Equal(t, 9, r)
@@ -560,13 +560,15 @@ func TestRandomMember(t *testing.T) {
 }
 
 func TestTallNodes(t *testing.T) {
-	// Exercise every node shape, including levels past the inline ones.
+	// Exercise every node height.
 	s := New()
 	for lvl := 1; lvl <= maxLevel; lvl++ {
-		x := newNode(lvl, fmt.Sprintf("n%02d", lvl), float64(lvl))
+		x, inserted := s.dict.GetOrInsert(fmt.Sprintf("n%02d", lvl))
+		require.True(t, inserted)
+		x.score = float64(lvl)
+		x.setLevels(lvl)
 		require.Equal(t, lvl, x.levels())
 		s.insertNode(x)
-		s.dict[x.member] = x
 	}
 	checkSet(t, s)
 	assert.Equal(t, maxLevel, s.level)
