@@ -41,9 +41,9 @@ import (
 )
 
 // OutputLimit is one class of Redis's client-output-buffer-limit: a client
-// whose pending output exceeds Hard bytes, or stays above Soft bytes for
-// SoftSeconds, is disconnected. Zero fields mean the class's default and
-// negative ones no limit.
+// whose pending output reaches Hard bytes, or stays at or above Soft bytes
+// for longer than SoftSeconds, is disconnected. In a Config, zero fields
+// mean the class's default and negative ones no limit.
 type OutputLimit = serveconn.OutputLimit
 
 // Config configures a Server. Every zero value is Redis's default.
@@ -71,16 +71,47 @@ type Config struct {
 	// MaxMultibulkLen bounds the arguments of one command; zero means
 	// Redis 7.0's INT_MAX.
 	MaxMultibulkLen int64
-	// QueryBufferLimit is client-query-buffer-limit; zero means 1 GB.
+	// QueryBufferLimit is client-query-buffer-limit: what a client may
+	// hold of its input, read and not yet executed (parsed commands
+	// included); zero means 1 GB.
 	QueryBufferLimit int64
-	// NormalOutput is the output limit of ordinary clients; zero: none.
+	// NormalOutput is the output limit of ordinary clients; zero: none
+	// (normal clients are not read while they do not read their replies).
 	NormalOutput OutputLimit
-	// PubSubOutput is the output limit of subscribed clients; zero: 32 MB
-	// hard, 8 MB for 60 seconds soft.
+	// PubSubOutput is the output limit of subscribed clients, and bounds
+	// the messages waiting for them; zero: 32 MB hard, 8 MB for 60
+	// seconds soft.
 	PubSubOutput OutputLimit
 	// Logger receives connection notices (limits, refusals); nil: the
 	// store's logger.
 	Logger *slog.Logger
+}
+
+// limits applies the buffer limits cfg sets (its non-zero fields) to
+// cur, the store's current ones (Redis's defaults, or what CONFIG SET
+// made them).
+func (cfg Config) limits(cur serveconn.Limits) serveconn.Limits {
+	if n := cfg.QueryBufferLimit; n > 0 {
+		cur.QueryBuffer = n
+	}
+	set := func(dst *OutputLimit, o OutputLimit) {
+		pick := func(dst *int64, v int64) {
+			switch {
+			case v > 0:
+				*dst = v
+			case v < 0:
+				*dst = 0
+			}
+		}
+		pick(&dst.Hard, o.Hard)
+		pick(&dst.Soft, o.Soft)
+		s := int64(dst.SoftSeconds)
+		pick(&s, int64(o.SoftSeconds))
+		dst.SoftSeconds = time.Duration(s)
+	}
+	set(&cur.Normal, cfg.NormalOutput)
+	set(&cur.PubSub, cfg.PubSubOutput)
+	return cur
 }
 
 // DefaultPort is Redis's port.
@@ -116,6 +147,7 @@ func New(db *kevy.Store, cfg Config) *Server {
 		cfg.MaxClients = DefaultMaxClients
 	}
 	reg.SetMaxClients(cfg.MaxClients)
+	reg.SetLimits(cfg.limits(reg.Limits()))
 	log := cfg.Logger
 	if log == nil {
 		log = db.Config().Logger
@@ -127,7 +159,6 @@ func New(db *kevy.Store, cfg Config) *Server {
 		db: db, cfg: cfg, release: release, log: log,
 		conn: serveconn.Config{
 			Password: cfg.RequirePass, MaxBulkLen: cfg.MaxBulkLen, MaxMultibulkLen: cfg.MaxMultibulkLen,
-			QueryBufferLimit: cfg.QueryBufferLimit, Normal: cfg.NormalOutput, PubSub: cfg.PubSubOutput,
 			IdleTimeout: cfg.IdleTimeout, Registry: reg, Logger: log,
 		},
 		listeners: map[net.Listener]struct{}{},

@@ -48,7 +48,7 @@ func TestProtocolErrorsCloseTheConnection(t *testing.T) {
 
 func TestQueryBufferLimit(t *testing.T) {
 	db := testStore(t)
-	cfg := &serveconn.Config{QueryBufferLimit: 64 << 10}
+	cfg := withLimits(func(l *serveconn.Limits) { l.QueryBuffer = 64 << 10 })
 	s := serve(t, db, cfg)
 	// A 1 MB argument is allowed by proto-max-bulk-len but not by the
 	// query buffer: the connection is closed without a reply, as Redis does.
@@ -69,7 +69,7 @@ func TestQueryBufferLimit(t *testing.T) {
 
 func TestNormalOutputLimit(t *testing.T) {
 	db := testStore(t)
-	cfg := &serveconn.Config{Normal: serveconn.OutputLimit{Hard: 1000}}
+	cfg := withLimits(func(l *serveconn.Limits) { l.Normal = serveconn.OutputLimit{Hard: 1000} })
 	s := serve(t, db, cfg)
 	assert.Equal(t, resp.OK, s.do("SET", "big", strings.Repeat("x", 2000)))
 	assert.Equal(t, resp.OK, s.do("SET", "small", "x"))
@@ -82,7 +82,7 @@ func TestNormalOutputLimit(t *testing.T) {
 
 func TestSlowSubscriberIsCut(t *testing.T) {
 	db := testStore(t)
-	cfg := &serveconn.Config{PubSub: serveconn.OutputLimit{Hard: 64 << 10}}
+	cfg := withLimits(func(l *serveconn.Limits) { l.PubSub = serveconn.OutputLimit{Hard: 64 << 10} })
 	sub := serve(t, db, cfg)
 	sub.send("SUBSCRIBE", "news")
 	require.Equal(t, resp.Array, sub.read().Kind)
@@ -153,7 +153,8 @@ func FuzzServer(f *testing.F) {
 		f.Add([]byte(seed))
 	}
 	db := testStore(f)
-	cfg := &serveconn.Config{MaxBulkLen: 1 << 20, QueryBufferLimit: 4 << 20}
+	cfg := withLimits(func(l *serveconn.Limits) { l.QueryBuffer = 4 << 20 })
+	cfg.MaxBulkLen = 1 << 20
 	f.Fuzz(func(t *testing.T, data []byte) {
 		nc := &fakeConn{in: bytes.NewReader(data)}
 		c := serveconn.New(nc, db.Conn(), cfg)
