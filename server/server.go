@@ -114,6 +114,9 @@ func (cfg Config) limits(cur serveconn.Limits) serveconn.Limits {
 	return cur
 }
 
+// acceptLogEvery is how often repeated accept failures are logged.
+const acceptLogEvery = time.Minute
+
 // DefaultPort is Redis's port.
 const DefaultPort = 6379
 
@@ -212,7 +215,11 @@ func (s *Server) Serve(l net.Listener) error {
 		s.mu.Unlock()
 		_ = l.Close()
 	}()
-	var delay time.Duration
+	var (
+		delay    time.Duration
+		loggedAt time.Time // last accept failure logged
+		unlogged int       // failures since
+	)
 	for {
 		nc, err := l.Accept()
 		if err != nil {
@@ -221,8 +228,16 @@ func (s *Server) Serve(l net.Listener) error {
 			}
 			var ne net.Error
 			if errors.As(err, &ne) && ne.Timeout() || isTemporary(err) {
+				// Out of file descriptors (EMFILE) and the like: back off
+				// up to a second, and log the first failure and then one
+				// line a minute, not one per attempt.
 				delay = min(max(2*delay, 5*time.Millisecond), time.Second)
-				s.log.Warn("server: accept failed; retrying", "err", err, "in", delay)
+				if now := time.Now(); now.Sub(loggedAt) >= acceptLogEvery {
+					s.log.Warn("server: accept failed; retrying", "err", err, "failures_since_last_log", unlogged)
+					loggedAt, unlogged = now, 0
+				} else {
+					unlogged++
+				}
 				time.Sleep(delay)
 				continue
 			}

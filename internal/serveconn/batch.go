@@ -97,7 +97,8 @@ func (c *Conn) observe(args []string, r *resp.Reply) {
 }
 
 // isSpecial reports whether the command named name is one the connection
-// handles itself, in its place in the batch.
+// handles itself, in its place in the batch (EXEC too: a CLIENT KILL it
+// ran may end the connection, and nothing after it may run then).
 func isSpecial(name string) bool {
 	if len(name) < 4 || len(name) > 12 {
 		return false
@@ -111,7 +112,7 @@ func isSpecial(name string) bool {
 		buf[i] = ch
 	}
 	switch string(buf[:len(name)]) {
-	case "hello", "auth", "quit", "reset", "client", "command",
+	case "hello", "auth", "quit", "reset", "client", "command", "exec",
 		"subscribe", "psubscribe", "unsubscribe", "punsubscribe",
 		"blpop", "brpop", "blmove", "brpoplpush", "blmpop", "bzpopmin", "bzpopmax", "bzmpop":
 		return true
