@@ -122,7 +122,7 @@ func (c *Conn) runAvailable() (done bool, err error) {
 			c.argBytes.Add(n)
 			c.rdHeld.Store(c.rd.Held())
 			c.batch = append(c.batch, c.arena[start:len(c.arena):len(c.arena)])
-			if !c.authed {
+			if !c.authed || c.changesAuth(c.batch[len(c.batch)-1]) {
 				break
 			}
 		}

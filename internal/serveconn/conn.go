@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"net"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -212,11 +213,23 @@ func (c *Conn) readBatch() error {
 		c.argBytes.Add(n)
 		c.rdHeld.Store(c.rd.Held())
 		c.batch = append(c.batch, c.arena[start:len(c.arena):len(c.arena)])
-		if !c.authed || len(c.batch) >= MaxBatch {
+		if !c.authed || len(c.batch) >= MaxBatch || c.changesAuth(c.batch[len(c.batch)-1]) {
 			return nil
 		}
 		c.noRead = true
 	}
+}
+
+// changesAuth reports whether args may change whether the connection is
+// authenticated (with a password set: RESET logs it out), so that the
+// next command must be parsed after it ran, with the limits that then
+// apply.
+func (c *Conn) changesAuth(args []string) bool {
+	if c.cfg.Password == "" {
+		return false
+	}
+	return strings.EqualFold(args[0], "reset") || strings.EqualFold(args[0], "auth") ||
+		strings.EqualFold(args[0], "hello")
 }
 
 // readFailed ends the connection after a read error: a protocol error is

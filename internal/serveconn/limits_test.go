@@ -216,3 +216,31 @@ type fakeAddr struct{}
 
 func (fakeAddr) Network() string { return "fake" }
 func (fakeAddr) String() string  { return "fake:0" }
+
+// TestUnauthenticatedLimits: with a password set, a client that has not
+// authenticated may send at most 10 arguments and 16 KB bulks, as in
+// Redis 7.0 (server/redis_test.go checks the bytes against redis-server);
+// AUTH lifts the limits for what follows, even in the same pipeline.
+func TestUnauthenticatedLimits(t *testing.T) {
+	db := testStore(t)
+	cfg := &serveconn.Config{Password: "pw"}
+	for _, tc := range []struct{ in, want string }{
+		{"*11\r\n", "-ERR Protocol error: unauthenticated multibulk length\r\n"},
+		{"*2\r\n$4\r\nECHO\r\n$16385\r\n", "-ERR Protocol error: unauthenticated bulk length\r\n"},
+		{"*2\r\n$3\r\nSET\r\n$300000000\r\n", "-ERR Protocol error: unauthenticated bulk length\r\n"},
+		{"AUTH x\r\n*11\r\n", "-WRONGPASS invalid username-password pair or user is disabled.\r\n" +
+			"-ERR Protocol error: unauthenticated multibulk length\r\n"},
+	} {
+		s := serve(t, db, cfg)
+		s.sendRaw(tc.in)
+		assert.Equal(t, tc.want, s.waitClosed(), "%q", tc.in)
+	}
+	s := serve(t, db, cfg)
+	big := strings.Repeat("b", 100<<10)
+	s.sendRaw("AUTH pw\r\n" + string(resp.AppendCommand(nil, "ECHO", big)))
+	assert.Equal(t, resp.OK, s.read())
+	assert.Equal(t, bulk(big), s.read())
+	s.sendRaw("RESET\r\n*11\r\n")
+	assert.Equal(t, resp.StatusReply("RESET"), s.read())
+	assert.Equal(t, "-ERR Protocol error: unauthenticated multibulk length\r\n", s.waitClosed())
+}
