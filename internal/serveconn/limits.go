@@ -5,8 +5,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/kevydb/kevy/resp"
 )
 
 // The buffer limits of Redis's client-query-buffer-limit and
@@ -82,8 +80,11 @@ func FormatOutputLimits(l Limits) string {
 // returns the result, or Redis's error text. It applies all of the value
 // or none of it.
 func ParseOutputLimits(l Limits, value string) (Limits, string) {
-	args, ok := resp.SplitArgs(value)
-	if !ok || len(args)%4 != 0 {
+	var args []string // split on every space, as Redis's sdssplitlen
+	if value != "" {
+		args = strings.Split(value, " ")
+	}
+	if len(args)%4 != 0 {
 		return l, "Wrong number of arguments in buffer limit configuration."
 	}
 	for i := 0; i < len(args); i += 4 {
