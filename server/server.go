@@ -17,10 +17,14 @@
 //
 // The zero Config is Redis's defaults: it binds 127.0.0.1 only; protected
 // mode refuses clients from other addresses while no password is set;
+// before AUTH a command may have 10 arguments and 16 KB bulks;
 // proto-max-bulk-len is 512 MB, client-query-buffer-limit 1 GB, the pub/sub
 // output buffer limit 32 MB hard and 8 MB for 60 s soft, maxclients 10000.
-// Malformed input is answered with Redis's protocol error and the
-// connection closed; no input can crash the server.
+// The buffer limits are the store's, shared by its servers and changed by
+// CONFIG SET. Malformed input is answered with Redis's protocol error and
+// the connection closed; no input can crash the server. A client blocked
+// in BLPOP and friends that disconnects is gone at once (see
+// docs/security.md for the whole picture).
 //
 // # Concurrency
 //
@@ -61,10 +65,13 @@ type Config struct {
 	// loopback address are refused with Redis's DENIED error.
 	ProtectedModeOff bool
 	// MaxClients bounds the connected clients; zero means 10000. A client
-	// over the bound gets "ERR max number of clients reached".
+	// over the bound gets "ERR max number of clients reached". Each client
+	// takes a file descriptor: kevy serve lowers it to fit the process's
+	// open-file limit; a program embedding a Server should do the same.
 	MaxClients int
-	// IdleTimeout closes clients idle for longer (Redis's timeout); zero
-	// means never. Subscribed clients are exempt.
+	// IdleTimeout closes clients that neither sent nor received a byte
+	// for longer (Redis's timeout); zero means never. Subscribed and
+	// blocked clients are exempt.
 	IdleTimeout time.Duration
 	// MaxBulkLen is proto-max-bulk-len; zero means 512 MB.
 	MaxBulkLen int64

@@ -20,8 +20,7 @@ import (
 // execReply writes the reply r of EXEC, whose queued commands are c.tx.cmds.
 func (c *Conn) execReply(r *resp.Reply) {
 	cmds := c.tx.cmds
-	kind := byte('*')
-	c.out = appendLen(c.out, kind, len(r.Elems))
+	c.out = appendLen(c.out, '*', len(r.Elems)) // an array even in RESP3, as Redis
 	for i := range r.Elems {
 		args, e := cmds[i], &r.Elems[i]
 		cmd, _ := shard.Resolve(args)
