@@ -147,6 +147,11 @@ func FuzzServer(f *testing.F) {
 		"AUTH x\r\nHELLO 2 AUTH default x SETNAME y\r\nQUIT\r\nPING\r\n",
 		"*-1\r\n*0\r\n$3\r\n*2\r\n$-1\r\n",
 		"*2\r\n$3\r\nGET\r\n$99999999999\r\n",
+		"BLPOP q 1\r\nPING\r\nBZPOPMIN z 1\r\nBLMPOP 1 1 q LEFT\r\n",
+		"MULTI\r\nHELLO 3\r\nAUTH x\r\nCLIENT SETNAME n\r\nCLIENT KILL ID 1 SKIPME no\r\nEXEC\r\nPING\r\n",
+		"SUBSCRIBE a\r\nUNSUBSCRIBE a\r\nGET k\r\nSUBSCRIBE b\r\nRESET\r\nPING\r\n",
+		"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$40000\r\n" + strings.Repeat("v", 100),
+		"\x01AUTH pw\r\n*11\r\n",
 		"\"unbalanced\r\n",
 		"*1\r\n$4\r\nPIN",
 	} {
@@ -155,7 +160,13 @@ func FuzzServer(f *testing.F) {
 	db := testStore(f)
 	cfg := withLimits(func(l *serveconn.Limits) { l.QueryBuffer = 4 << 20 })
 	cfg.MaxBulkLen = 1 << 20
+	authCfg := *cfg
+	authCfg.Password = "pw"
 	f.Fuzz(func(t *testing.T, data []byte) {
+		cfg := cfg
+		if len(data) > 0 && data[0] == 1 { // a leading \x01 sets a password
+			cfg, data = &authCfg, data[1:]
+		}
 		nc := &fakeConn{in: bytes.NewReader(data)}
 		c := serveconn.New(nc, db.Conn(), cfg)
 		done := make(chan struct{})
