@@ -364,11 +364,11 @@ func confirm(kind, name string, count int) resp.Reply {
 	return resp.ArrayReply([]resp.Reply{resp.BulkReply(kind), resp.BulkReply(name), resp.IntReply(int64(count))})
 }
 
-// subscriberConfig returns the bounds of a subscriber's queue: the Config's
-// for embedded subscribers; for the subscriptions of a network connection
-// (network set), the serving code applies the pubsub class of
-// client-output-buffer-limit to everything the connection has to write,
-// this queue included (serveconn.SubscriberLimit).
+// subscriberConfig returns the bounds of an embedded subscriber's queue,
+// from the Config. (cmdSubscribe replaces them for a network connection's
+// subscriptions by the pubsub class of client-output-buffer-limit, which
+// the serving code applies to everything the connection has to write:
+// see serveconn.SubscriberLimit.)
 func (s *Store) subscriberConfig(omit bool) bus.SubscriberConfig {
 	return bus.SubscriberConfig{Buffer: s.cfg.PubSubBuffer, BufferBytes: s.cfg.PubSubBufferBytes, OmitConfirmations: omit}
 }
