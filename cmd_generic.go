@@ -5,11 +5,92 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/kevydb/kevy/resp"
 	"github.com/kevydb/kevy/shard"
 )
 
-// Typed methods for the generic key commands and server commands.
+// The generic key commands (go-redis's GenericCmdable): existence, types,
+// renames, expiry, OBJECT, SCAN and SORT; immediate and deferred.
+
+// GenericCmdable is the generic key commands of Store, Conn and Tx.
+type GenericCmdable interface {
+	Del(ctx context.Context, keys ...string) (int64, error)
+	Unlink(ctx context.Context, keys ...string) (int64, error)
+	Exists(ctx context.Context, keys ...string) (int64, error)
+	Type(ctx context.Context, key string) (string, error)
+	Rename(ctx context.Context, key, newkey string) error
+	RenameNX(ctx context.Context, key, newkey string) (bool, error)
+	Copy(ctx context.Context, src, dst string, db int, replace bool) (int64, error)
+	Move(ctx context.Context, key string, db int) (bool, error)
+	Keys(ctx context.Context, pattern string) ([]string, error)
+	Scan(ctx context.Context, cursor uint64, match string, count int64) ([]string, uint64, error)
+	ScanType(ctx context.Context, cursor uint64, match string, count int64, keyType string) ([]string, uint64, error)
+	RandomKey(ctx context.Context) (string, error)
+	Touch(ctx context.Context, keys ...string) (int64, error)
+	Expire(ctx context.Context, key string, d time.Duration) (bool, error)
+	ExpireNX(ctx context.Context, key string, d time.Duration) (bool, error)
+	ExpireXX(ctx context.Context, key string, d time.Duration) (bool, error)
+	ExpireGT(ctx context.Context, key string, d time.Duration) (bool, error)
+	ExpireLT(ctx context.Context, key string, d time.Duration) (bool, error)
+	PExpire(ctx context.Context, key string, d time.Duration) (bool, error)
+	ExpireAt(ctx context.Context, key string, tm time.Time) (bool, error)
+	PExpireAt(ctx context.Context, key string, tm time.Time) (bool, error)
+	Persist(ctx context.Context, key string) (bool, error)
+	TTL(ctx context.Context, key string) (time.Duration, error)
+	PTTL(ctx context.Context, key string) (time.Duration, error)
+	ExpireTime(ctx context.Context, key string) (time.Duration, error)
+	PExpireTime(ctx context.Context, key string) (time.Duration, error)
+	ObjectEncoding(ctx context.Context, key string) (string, error)
+	ObjectIdleTime(ctx context.Context, key string) (time.Duration, error)
+	ObjectFreq(ctx context.Context, key string) (int64, error)
+	ObjectRefCount(ctx context.Context, key string) (int64, error)
+	Sort(ctx context.Context, key string, a *SortArgs) ([]string, error)
+	SortRO(ctx context.Context, key string, a *SortArgs) ([]string, error)
+	SortStore(ctx context.Context, key, store string, a *SortArgs) (int64, error)
+}
+
+// GenericPipeCmdable is GenericCmdable deferred: what a Pipeliner queues.
+type GenericPipeCmdable interface {
+	Del(ctx context.Context, keys ...string) *IntCmd
+	Unlink(ctx context.Context, keys ...string) *IntCmd
+	Exists(ctx context.Context, keys ...string) *IntCmd
+	Type(ctx context.Context, key string) *StatusCmd
+	Rename(ctx context.Context, key, newkey string) *StatusCmd
+	RenameNX(ctx context.Context, key, newkey string) *BoolCmd
+	Copy(ctx context.Context, src, dst string, db int, replace bool) *IntCmd
+	Move(ctx context.Context, key string, db int) *BoolCmd
+	Keys(ctx context.Context, pattern string) *StringSliceCmd
+	Scan(ctx context.Context, cursor uint64, match string, count int64) *ScanCmd
+	ScanType(ctx context.Context, cursor uint64, match string, count int64, keyType string) *ScanCmd
+	RandomKey(ctx context.Context) *StringCmd
+	Touch(ctx context.Context, keys ...string) *IntCmd
+	Expire(ctx context.Context, key string, d time.Duration) *BoolCmd
+	ExpireNX(ctx context.Context, key string, d time.Duration) *BoolCmd
+	ExpireXX(ctx context.Context, key string, d time.Duration) *BoolCmd
+	ExpireGT(ctx context.Context, key string, d time.Duration) *BoolCmd
+	ExpireLT(ctx context.Context, key string, d time.Duration) *BoolCmd
+	PExpire(ctx context.Context, key string, d time.Duration) *BoolCmd
+	ExpireAt(ctx context.Context, key string, tm time.Time) *BoolCmd
+	PExpireAt(ctx context.Context, key string, tm time.Time) *BoolCmd
+	Persist(ctx context.Context, key string) *BoolCmd
+	TTL(ctx context.Context, key string) *DurationCmd
+	PTTL(ctx context.Context, key string) *DurationCmd
+	ExpireTime(ctx context.Context, key string) *DurationCmd
+	PExpireTime(ctx context.Context, key string) *DurationCmd
+	ObjectEncoding(ctx context.Context, key string) *StringCmd
+	ObjectIdleTime(ctx context.Context, key string) *DurationCmd
+	ObjectFreq(ctx context.Context, key string) *IntCmd
+	ObjectRefCount(ctx context.Context, key string) *IntCmd
+	Sort(ctx context.Context, key string, a *SortArgs) *StringSliceCmd
+	SortRO(ctx context.Context, key string, a *SortArgs) *StringSliceCmd
+	SortStore(ctx context.Context, key, store string, a *SortArgs) *IntCmd
+}
+
+var (
+	_ GenericCmdable     = (*Store)(nil)
+	_ GenericCmdable     = (*Conn)(nil)
+	_ GenericCmdable     = (*Tx)(nil)
+	_ GenericPipeCmdable = (*Pipeline)(nil)
+)
 
 var (
 	cmdDel         = mustCmd("del")
@@ -23,7 +104,6 @@ var (
 	cmdKeys        = mustCmd("keys")
 	cmdScan        = mustCmd("scan")
 	cmdRandomKey   = mustCmd("randomkey")
-	cmdDBSize      = mustCmd("dbsize")
 	cmdTouch       = mustCmd("touch")
 	cmdExpire      = mustCmd("expire")
 	cmdPExpire     = mustCmd("pexpire")
@@ -35,12 +115,8 @@ var (
 	cmdExpireTime  = mustCmd("expiretime")
 	cmdPExpireTime = mustCmd("pexpiretime")
 	cmdObject      = mustCmd("object")
-	cmdPing        = mustCmd("ping")
-	cmdEcho        = mustCmd("echo")
-	cmdTime        = mustCmd("time")
-	cmdFlushDB     = mustCmd("flushdb")
-	cmdFlushAll    = mustCmd("flushall")
-	cmdSwapDB      = mustCmd("swapdb")
+	cmdSort        = mustCmd("sort")
+	cmdSortRO      = mustCmd("sort_ro")
 )
 
 // Del deletes keys and returns how many existed.
@@ -79,14 +155,19 @@ func (x cmdable) RenameNX(ctx context.Context, key, newkey string) (bool, error)
 	return x.boolean(ctx, cmdRenameNX, a[:])
 }
 
-// Copy copies the value at src to dst in database db, replacing dst if
-// replace is set, and returns 1 if it copied.
-func (x cmdable) Copy(ctx context.Context, src, dst string, db int, replace bool) (int64, error) {
+// copyArgv builds COPY src dst DB db [REPLACE].
+func copyArgv(src, dst string, db int, replace bool) []string {
 	argv := []string{"COPY", src, dst, "DB", strconv.Itoa(db)}
 	if replace {
 		argv = append(argv, "REPLACE")
 	}
-	return x.integer(ctx, cmdCopy, argv)
+	return argv
+}
+
+// Copy copies the value at src to dst in database db, replacing dst if
+// replace is set, and returns 1 if it copied.
+func (x cmdable) Copy(ctx context.Context, src, dst string, db int, replace bool) (int64, error) {
+	return x.integer(ctx, cmdCopy, copyArgv(src, dst, db, replace))
 }
 
 // Move moves key to database db and reports whether it did.
@@ -98,49 +179,48 @@ func (x cmdable) Move(ctx context.Context, key string, db int) (bool, error) {
 // Keys returns the keys matching a glob-style pattern (order unspecified).
 func (x cmdable) Keys(ctx context.Context, pattern string) ([]string, error) {
 	a := [2]string{"KEYS", pattern}
-	return x.strings(ctx, cmdKeys, a[:])
+	return call(ctx, x, cmdKeys, a[:], toStrings)
+}
+
+// scanArgv builds SCAN cursor [MATCH match] [COUNT count] [TYPE keyType].
+func scanArgv(cursor uint64, match string, count int64, keyType string) []string {
+	argv := []string{"SCAN", strconv.FormatUint(cursor, 10)}
+	if match != "" {
+		argv = append(argv, "MATCH", match)
+	}
+	if count > 0 {
+		argv = append(argv, "COUNT", formatInt(count))
+	}
+	if keyType != "" {
+		argv = append(argv, "TYPE", keyType)
+	}
+	return argv
 }
 
 // Scan returns some keys matching match ("" = all) from cursor, and the
 // cursor to continue from (0 when the iteration is complete). count is a
 // hint of how many to look at (0 = Redis's default of 10).
 func (x cmdable) Scan(ctx context.Context, cursor uint64, match string, count int64) ([]string, uint64, error) {
-	return x.ScanType(ctx, cursor, match, count, "")
+	return call2(ctx, x, cmdScan, scanArgv(cursor, match, count, ""), toScan)
 }
 
 // ScanType is Scan restricted to keys of one type ("string", "list" ...).
 func (x cmdable) ScanType(ctx context.Context, cursor uint64, match string, count int64, keyType string) ([]string, uint64, error) {
-	argv := []string{"SCAN", strconv.FormatUint(cursor, 10)}
+	return call2(ctx, x, cmdScan, scanArgv(cursor, match, count, keyType), toScan)
+}
+
+// collectionScanArgv builds HSCAN, SSCAN or ZSCAN key cursor [MATCH
+// match] [COUNT count].
+func collectionScanArgv(name, key string, cursor uint64, match string, count int64) []string {
+	argv := make([]string, 0, 7)
+	argv = append(argv, name, key, strconv.FormatUint(cursor, 10))
 	if match != "" {
 		argv = append(argv, "MATCH", match)
 	}
 	if count > 0 {
-		argv = append(argv, "COUNT", strconv.FormatInt(count, 10))
+		argv = append(argv, "COUNT", formatInt(count))
 	}
-	if keyType != "" {
-		argv = append(argv, "TYPE", keyType)
-	}
-	return x.scanReply(ctx, cmdScan, argv)
-}
-
-// scanReply decodes a [cursor, [elements]] reply.
-func (x cmdable) scanReply(ctx context.Context, cmd *shard.Command, argv []string) ([]string, uint64, error) {
-	r, err := x.reply(ctx, cmd, argv)
-	if err != nil {
-		return nil, 0, err
-	}
-	if r.Kind != resp.Array || len(r.Elems) != 2 {
-		return nil, 0, unexpected(r)
-	}
-	next, err := strconv.ParseUint(r.Elems[0].Str, 10, 64)
-	if err != nil {
-		return nil, 0, err
-	}
-	keys := make([]string, len(r.Elems[1].Elems))
-	for i, e := range r.Elems[1].Elems {
-		keys[i] = e.Str
-	}
-	return keys, next, nil
+	return argv
 }
 
 // RandomKey returns a random key, or Nil when the database is empty.
@@ -149,18 +229,14 @@ func (x cmdable) RandomKey(ctx context.Context) (string, error) {
 	return x.str(ctx, cmdRandomKey, a[:])
 }
 
-// DBSize returns the number of keys in the database.
-func (x cmdable) DBSize(ctx context.Context) (int64, error) {
-	a := [1]string{"DBSIZE"}
-	return x.integer(ctx, cmdDBSize, a[:])
-}
-
 // Touch records an access to keys and returns how many exist.
 func (x cmdable) Touch(ctx context.Context, keys ...string) (int64, error) {
 	return x.integer(ctx, cmdTouch, args("TOUCH", keys...))
 }
 
-func (x cmdable) expire(ctx context.Context, key string, d time.Duration, mode string) (bool, error) {
+// expireArgv builds EXPIRE key seconds [mode], or PEXPIRE key ms [mode]
+// when d is not whole seconds.
+func expireArgv(key string, d time.Duration, mode string) (*shard.Command, []string) {
 	var argv []string
 	var cmd *shard.Command
 	if usePrecise(d) {
@@ -171,6 +247,11 @@ func (x cmdable) expire(ctx context.Context, key string, d time.Duration, mode s
 	if mode != "" {
 		argv = append(argv, mode)
 	}
+	return cmd, argv
+}
+
+func (x cmdable) expire(ctx context.Context, key string, d time.Duration, mode string) (bool, error) {
+	cmd, argv := expireArgv(key, d, mode)
 	return x.boolean(ctx, cmd, argv)
 }
 
@@ -208,13 +289,13 @@ func (x cmdable) PExpire(ctx context.Context, key string, d time.Duration) (bool
 
 // ExpireAt sets key to expire at tm (whole seconds).
 func (x cmdable) ExpireAt(ctx context.Context, key string, tm time.Time) (bool, error) {
-	a := [3]string{"EXPIREAT", key, strconv.FormatInt(tm.Unix(), 10)}
+	a := [3]string{"EXPIREAT", key, formatInt(tm.Unix())}
 	return x.boolean(ctx, cmdExpireAt, a[:])
 }
 
 // PExpireAt sets key to expire at tm (milliseconds).
 func (x cmdable) PExpireAt(ctx context.Context, key string, tm time.Time) (bool, error) {
-	a := [3]string{"PEXPIREAT", key, strconv.FormatInt(tm.UnixMilli(), 10)}
+	a := [3]string{"PEXPIREAT", key, formatInt(tm.UnixMilli())}
 	return x.boolean(ctx, cmdPExpireAt, a[:])
 }
 
@@ -224,46 +305,40 @@ func (x cmdable) Persist(ctx context.Context, key string) (bool, error) {
 	return x.boolean(ctx, cmdPersist, a[:])
 }
 
-// durationReply converts TTL-style replies as go-redis does: negative
-// values (-1 no expiry, -2 no key) are returned as that many nanoseconds.
-func durationReply(n int64, err error, unit time.Duration) (time.Duration, error) {
+// duration runs a command replying with a count of unit (DurationCmd's
+// shape).
+func (x cmdable) duration(ctx context.Context, cmd *shard.Command, argv []string, unit time.Duration) (time.Duration, error) {
+	r, err := x.run(ctx, cmd, argv)
 	if err != nil {
 		return 0, err
 	}
-	if n < 0 {
-		return time.Duration(n), nil
-	}
-	return time.Duration(n) * unit, nil
+	return toDuration(r, unit)
 }
 
 // TTL returns key's remaining time to live in seconds precision; -1 (ns)
 // when it has no expiry, -2 (ns) when it does not exist.
 func (x cmdable) TTL(ctx context.Context, key string) (time.Duration, error) {
 	a := [2]string{"TTL", key}
-	n, err := x.integer(ctx, cmdTTL, a[:])
-	return durationReply(n, err, time.Second)
+	return x.duration(ctx, cmdTTL, a[:], time.Second)
 }
 
 // PTTL is TTL in milliseconds precision.
 func (x cmdable) PTTL(ctx context.Context, key string) (time.Duration, error) {
 	a := [2]string{"PTTL", key}
-	n, err := x.integer(ctx, cmdPTTL, a[:])
-	return durationReply(n, err, time.Millisecond)
+	return x.duration(ctx, cmdPTTL, a[:], time.Millisecond)
 }
 
 // ExpireTime returns key's absolute expiry as a duration since the Unix
 // epoch (seconds precision); negative as in TTL.
 func (x cmdable) ExpireTime(ctx context.Context, key string) (time.Duration, error) {
 	a := [2]string{"EXPIRETIME", key}
-	n, err := x.integer(ctx, cmdExpireTime, a[:])
-	return durationReply(n, err, time.Second)
+	return x.duration(ctx, cmdExpireTime, a[:], time.Second)
 }
 
 // PExpireTime is ExpireTime in milliseconds precision.
 func (x cmdable) PExpireTime(ctx context.Context, key string) (time.Duration, error) {
 	a := [2]string{"PEXPIRETIME", key}
-	n, err := x.integer(ctx, cmdPExpireTime, a[:])
-	return durationReply(n, err, time.Millisecond)
+	return x.duration(ctx, cmdPExpireTime, a[:], time.Millisecond)
 }
 
 // ObjectEncoding returns the encoding Redis would use for the value at key
@@ -277,8 +352,7 @@ func (x cmdable) ObjectEncoding(ctx context.Context, key string) (string, error)
 // ObjectIdleTime returns the time since key was last accessed.
 func (x cmdable) ObjectIdleTime(ctx context.Context, key string) (time.Duration, error) {
 	a := [3]string{"OBJECT", "IDLETIME", key}
-	n, err := x.integer(ctx, cmdObject.Subs["idletime"], a[:])
-	return durationReply(n, err, time.Second)
+	return x.duration(ctx, cmdObject.Subs["idletime"], a[:], time.Second)
 }
 
 // ObjectFreq returns key's LFU access counter (LFU policies only).
@@ -293,54 +367,61 @@ func (x cmdable) ObjectRefCount(ctx context.Context, key string) (int64, error) 
 	return x.integer(ctx, cmdObject.Subs["refcount"], a[:])
 }
 
-// Ping returns "PONG".
-func (x cmdable) Ping(ctx context.Context) (string, error) {
-	a := [1]string{"PING"}
-	return x.str(ctx, cmdPing, a[:])
+// SortArgs are SORT's options (go-redis's Sort). By is a pattern whose
+// "*" is replaced by each element to name the key holding its weight
+// ("weight_*", or "obj_*->field" for a hash field; a pattern without "*",
+// such as "nosort", keeps the collection's order); Offset and Count select
+// a range (both 0: everything); Get lists patterns to return instead of
+// the elements ("#" is the element); Order is "ASC" or "DESC" ("" = ASC);
+// Alpha sorts lexicographically instead of numerically.
+type SortArgs struct {
+	By            string
+	Offset, Count int64
+	Get           []string
+	Order         string
+	Alpha         bool
 }
 
-// Echo returns msg.
-func (x cmdable) Echo(ctx context.Context, msg string) (string, error) {
-	a := [2]string{"ECHO", msg}
-	return x.str(ctx, cmdEcho, a[:])
-}
-
-// Time returns the store's clock.
-func (x cmdable) Time(ctx context.Context) (time.Time, error) {
-	a := [1]string{"TIME"}
-	r, err := x.reply(ctx, cmdTime, a[:])
-	if err != nil {
-		return time.Time{}, err
+// argv builds the command line as go-redis does.
+func (a *SortArgs) argv(name, key string) []string {
+	argv := []string{name, key}
+	if a == nil {
+		return argv
 	}
-	if r.Kind != resp.Array || len(r.Elems) != 2 {
-		return time.Time{}, unexpected(r)
+	if a.By != "" {
+		argv = append(argv, "BY", a.By)
 	}
-	sec, _ := strconv.ParseInt(r.Elems[0].Str, 10, 64)
-	usec, _ := strconv.ParseInt(r.Elems[1].Str, 10, 64)
-	return time.Unix(sec, usec*1000), nil
+	if a.Offset != 0 || a.Count != 0 {
+		argv = append(argv, "LIMIT", formatInt(a.Offset), formatInt(a.Count))
+	}
+	for _, g := range a.Get {
+		argv = append(argv, "GET", g)
+	}
+	if a.Order != "" {
+		argv = append(argv, a.Order)
+	}
+	if a.Alpha {
+		argv = append(argv, "ALPHA")
+	}
+	return argv
 }
 
-// FlushDB deletes every key of the database.
-func (x cmdable) FlushDB(ctx context.Context) error {
-	a := [1]string{"FLUSHDB"}
-	return x.status(ctx, cmdFlushDB, a[:])
+// Sort returns the elements of the list, set or sorted set at key sorted
+// as a directs (nil: numerically, ascending), or what its Get patterns
+// name (an empty string for a missing key). BY and GET patterns may name
+// keys on any shard: SORT holds every shard while it runs.
+func (x cmdable) Sort(ctx context.Context, key string, a *SortArgs) ([]string, error) {
+	return call(ctx, x, cmdSort, a.argv("SORT", key), toStrings)
 }
 
-// FlushAll deletes every key of every database.
-func (x cmdable) FlushAll(ctx context.Context) error {
-	a := [1]string{"FLUSHALL"}
-	return x.status(ctx, cmdFlushAll, a[:])
+// SortRO is Sort as the read-only SORT_RO.
+func (x cmdable) SortRO(ctx context.Context, key string, a *SortArgs) ([]string, error) {
+	return call(ctx, x, cmdSortRO, a.argv("SORT_RO", key), toStrings)
 }
 
-// SwapDB exchanges the contents of two databases, atomically for every
-// connection.
-func (x cmdable) SwapDB(ctx context.Context, a, b int) error {
-	argv := [3]string{"SWAPDB", strconv.Itoa(a), strconv.Itoa(b)}
-	return x.status(ctx, cmdSwapDB, argv[:])
-}
-
-// Select changes the connection's database.
-func (c *Conn) Select(ctx context.Context, db int) error {
-	a := [2]string{"SELECT", strconv.Itoa(db)}
-	return c.status(ctx, mustCmd("select"), a[:])
+// SortStore stores what Sort would return as a list at store (replacing
+// any value, or deleting store when the result is empty) and returns its
+// length.
+func (x cmdable) SortStore(ctx context.Context, key, store string, a *SortArgs) (int64, error) {
+	return x.integer(ctx, cmdSort, append(a.argv("SORT", key), "STORE", store))
 }

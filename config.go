@@ -6,7 +6,6 @@ import (
 	"runtime"
 	"time"
 
-	"github.com/kevydb/kevy/aof"
 	"github.com/kevydb/kevy/shard"
 )
 
@@ -85,9 +84,6 @@ type Config struct {
 	// value disables the cap.
 	AutoAOFRewriteCap int64
 
-	// test holds fault-injection hooks for the package's own tests.
-	test *testHooks
-
 	// PubSubBuffer is the number of messages a subscription may have
 	// waiting before it is cut off with ErrSlowSubscriber, Redis's
 	// client-output-buffer-limit for pub/sub. Zero means 1024.
@@ -154,24 +150,6 @@ type Config struct {
 	// Close.
 	OnEvent func(Event)
 }
-
-// FsyncPolicy says when appended writes reach stable storage. It mirrors
-// Redis's appendfsync.
-type FsyncPolicy = aof.FsyncPolicy
-
-// The fsync policies. Under every policy a write is in the operating
-// system's hands before it is acknowledged, so a crash of the process loses
-// nothing acknowledged.
-const (
-	// FsyncEverySec (the zero value) fsyncs about once a second, off the
-	// shards' goroutines: a machine crash loses at most about a second.
-	FsyncEverySec = aof.FsyncEverySec
-	// FsyncAlways fsyncs each batch of writes before acknowledging any of
-	// them (group commit): a machine crash loses nothing acknowledged.
-	FsyncAlways = aof.FsyncAlways
-	// FsyncNo leaves flushing to the operating system.
-	FsyncNo = aof.FsyncNo
-)
 
 // maxShards bounds Config.Shards.
 const maxShards = 1024

@@ -2,84 +2,85 @@ package kevy
 
 import (
 	"context"
-	"strconv"
 	"time"
 )
 
-// Pipeline methods for the list commands and SORT, in go-redis's shape:
-// each queues its command and returns a Cmd that holds the result once the
-// pipeline has run. Blocking commands in a pipeline wait as they do alone
-// (inside TxPipelined they do not wait).
+// Pipeline methods for the list commands (ListPipeCmdable): each queues
+// its command and returns a command object that holds the result once
+// the pipeline has run. Blocking commands in a pipeline wait as they do
+// alone (inside a transaction they do not wait).
 
-// LPush queues LPUSH.
+// push queues LPUSH, RPUSH, LPUSHX or RPUSHX with go-redis-style values.
+func (p *Pipeline) push(name, key string, values []any) *IntCmd {
+	words, err := flatten([]string{name, key}, values)
+	return queueErr(p, &IntCmd{}, words, err)
+}
+
+// LPush queues LPUSH (values as Store.LPush takes them).
 func (p *Pipeline) LPush(_ context.Context, key string, values ...any) *IntCmd {
-	return pwords(p, mkInt, []string{"LPUSH", key}, values...)
+	return p.push("LPUSH", key, values)
 }
 
 // RPush queues RPUSH.
 func (p *Pipeline) RPush(_ context.Context, key string, values ...any) *IntCmd {
-	return pwords(p, mkInt, []string{"RPUSH", key}, values...)
+	return p.push("RPUSH", key, values)
 }
 
 // LPushX queues LPUSHX.
 func (p *Pipeline) LPushX(_ context.Context, key string, values ...any) *IntCmd {
-	return pwords(p, mkInt, []string{"LPUSHX", key}, values...)
+	return p.push("LPUSHX", key, values)
 }
 
 // RPushX queues RPUSHX.
 func (p *Pipeline) RPushX(_ context.Context, key string, values ...any) *IntCmd {
-	return pwords(p, mkInt, []string{"RPUSHX", key}, values...)
+	return p.push("RPUSHX", key, values)
 }
 
 // LPop queues LPOP.
-func (p *Pipeline) LPop(_ context.Context, key string) *StringCmd { return pstr(p, "LPOP", key) }
-
-// RPop queues RPOP.
-func (p *Pipeline) RPop(_ context.Context, key string) *StringCmd { return pstr(p, "RPOP", key) }
+func (p *Pipeline) LPop(_ context.Context, key string) *StringCmd {
+	return queue(p, &StringCmd{}, "LPOP", key)
+}
 
 // LPopCount queues LPOP with a count.
 func (p *Pipeline) LPopCount(_ context.Context, key string, count int) *StringSliceCmd {
-	return pstrings(p, []string{"LPOP", key, strconv.Itoa(count)})
+	return queue(p, &StringSliceCmd{}, "LPOP", key, formatInt(int64(count)))
+}
+
+// RPop queues RPOP.
+func (p *Pipeline) RPop(_ context.Context, key string) *StringCmd {
+	return queue(p, &StringCmd{}, "RPOP", key)
 }
 
 // RPopCount queues RPOP with a count.
 func (p *Pipeline) RPopCount(_ context.Context, key string, count int) *StringSliceCmd {
-	return pstrings(p, []string{"RPOP", key, strconv.Itoa(count)})
+	return queue(p, &StringSliceCmd{}, "RPOP", key, formatInt(int64(count)))
 }
 
 // LLen queues LLEN.
-func (p *Pipeline) LLen(_ context.Context, key string) *IntCmd { return pint(p, "LLEN", key) }
+func (p *Pipeline) LLen(_ context.Context, key string) *IntCmd {
+	return queue(p, &IntCmd{}, "LLEN", key)
+}
 
 // LRange queues LRANGE.
 func (p *Pipeline) LRange(_ context.Context, key string, start, stop int64) *StringSliceCmd {
-	return pstrings(p, []string{"LRANGE", key, strconv.FormatInt(start, 10), strconv.FormatInt(stop, 10)})
+	return queue(p, &StringSliceCmd{}, "LRANGE", key, formatInt(start), formatInt(stop))
 }
 
 // LIndex queues LINDEX.
 func (p *Pipeline) LIndex(_ context.Context, key string, index int64) *StringCmd {
-	return pstr(p, "LINDEX", key, strconv.FormatInt(index, 10))
+	return queue(p, &StringCmd{}, "LINDEX", key, formatInt(index))
 }
-
-// pwords queues a command whose trailing arguments are go-redis-style
-// values, as a Cmd of the given kind.
-func pwords[C Cmder](p *Pipeline, mk func(baseCmd) C, head []string, values ...any) C {
-	words, err := flatten(head, values)
-	c := mk(baseCmd{args: words, err: err})
-	p.add(c)
-	return c
-}
-
-func mkStatus(b baseCmd) *StatusCmd { return &StatusCmd{b} }
-func mkInt(b baseCmd) *IntCmd       { return &IntCmd{b} }
 
 // LSet queues LSET.
 func (p *Pipeline) LSet(_ context.Context, key string, index int64, value any) *StatusCmd {
-	return pwords(p, mkStatus, []string{"LSET", key, strconv.FormatInt(index, 10)}, value)
+	words, err := lsetArgv(key, index, value)
+	return queueErr(p, &StatusCmd{}, words, err)
 }
 
 // LInsert queues LINSERT (op "BEFORE" or "AFTER").
 func (p *Pipeline) LInsert(_ context.Context, key, op string, pivot, value any) *IntCmd {
-	return pwords(p, mkInt, []string{"LINSERT", key, op}, pivot, value)
+	words, err := linsertArgv(key, op, pivot, value)
+	return queueErr(p, &IntCmd{}, words, err)
 }
 
 // LInsertBefore queues LINSERT ... BEFORE.
@@ -94,55 +95,61 @@ func (p *Pipeline) LInsertAfter(ctx context.Context, key string, pivot, value an
 
 // LRem queues LREM.
 func (p *Pipeline) LRem(_ context.Context, key string, count int64, value any) *IntCmd {
-	return pwords(p, mkInt, []string{"LREM", key, strconv.FormatInt(count, 10)}, value)
+	words, err := lremArgv(key, count, value)
+	return queueErr(p, &IntCmd{}, words, err)
 }
 
 // LTrim queues LTRIM.
 func (p *Pipeline) LTrim(_ context.Context, key string, start, stop int64) *StatusCmd {
-	return pstatus(p, "LTRIM", key, strconv.FormatInt(start, 10), strconv.FormatInt(stop, 10))
+	return queue(p, &StatusCmd{}, "LTRIM", key, formatInt(start), formatInt(stop))
 }
 
 // LPos queues LPOS without COUNT.
 func (p *Pipeline) LPos(_ context.Context, key, value string, a LPosArgs) *IntCmd {
-	return pint(p, lposArgv(key, value, 0, false, a)...)
+	return queue(p, &IntCmd{}, lposArgv(key, value, 0, false, a)...)
+}
+
+// LPosCount queues LPOS ... COUNT.
+func (p *Pipeline) LPosCount(_ context.Context, key, value string, count int64, a LPosArgs) *IntSliceCmd {
+	return queue(p, &IntSliceCmd{}, lposArgv(key, value, count, true, a)...)
 }
 
 // LMove queues LMOVE.
 func (p *Pipeline) LMove(_ context.Context, source, destination, srcpos, destpos string) *StringCmd {
-	return pstr(p, "LMOVE", source, destination, srcpos, destpos)
+	return queue(p, &StringCmd{}, "LMOVE", source, destination, srcpos, destpos)
 }
 
 // RPopLPush queues RPOPLPUSH.
 func (p *Pipeline) RPopLPush(_ context.Context, source, destination string) *StringCmd {
-	return pstr(p, "RPOPLPUSH", source, destination)
+	return queue(p, &StringCmd{}, "RPOPLPUSH", source, destination)
+}
+
+// LMPop queues LMPOP.
+func (p *Pipeline) LMPop(_ context.Context, direction string, count int64, keys ...string) *KeyValuesCmd {
+	return queue(p, &KeyValuesCmd{}, mpopArgv("LMPOP", "", direction, count, keys)...)
 }
 
 // BLPop queues BLPOP.
 func (p *Pipeline) BLPop(_ context.Context, timeout time.Duration, keys ...string) *StringSliceCmd {
-	return pstrings(p, append(args("BLPOP", keys...), blockTimeout(timeout)))
+	return queue(p, &StringSliceCmd{}, blockingArgv("BLPOP", keys, timeout)...)
 }
 
 // BRPop queues BRPOP.
 func (p *Pipeline) BRPop(_ context.Context, timeout time.Duration, keys ...string) *StringSliceCmd {
-	return pstrings(p, append(args("BRPOP", keys...), blockTimeout(timeout)))
+	return queue(p, &StringSliceCmd{}, blockingArgv("BRPOP", keys, timeout)...)
 }
 
 // BLMove queues BLMOVE.
 func (p *Pipeline) BLMove(_ context.Context, source, destination, srcpos, destpos string, timeout time.Duration) *StringCmd {
-	return pstr(p, "BLMOVE", source, destination, srcpos, destpos, blockTimeout(timeout))
+	return queue(p, &StringCmd{}, "BLMOVE", source, destination, srcpos, destpos, blockTimeout(timeout))
 }
 
-// Sort queues SORT.
-func (p *Pipeline) Sort(_ context.Context, key string, a *SortArgs) *StringSliceCmd {
-	return pstrings(p, a.argv("SORT", key))
+// BRPopLPush queues BRPOPLPUSH.
+func (p *Pipeline) BRPopLPush(_ context.Context, source, destination string, timeout time.Duration) *StringCmd {
+	return queue(p, &StringCmd{}, "BRPOPLPUSH", source, destination, blockTimeout(timeout))
 }
 
-// SortRO queues SORT_RO.
-func (p *Pipeline) SortRO(_ context.Context, key string, a *SortArgs) *StringSliceCmd {
-	return pstrings(p, a.argv("SORT_RO", key))
-}
-
-// SortStore queues SORT ... STORE.
-func (p *Pipeline) SortStore(_ context.Context, key, store string, a *SortArgs) *IntCmd {
-	return pint(p, append(a.argv("SORT", key), "STORE", store)...)
+// BLMPop queues BLMPOP.
+func (p *Pipeline) BLMPop(_ context.Context, timeout time.Duration, direction string, count int64, keys ...string) *KeyValuesCmd {
+	return queue(p, &KeyValuesCmd{}, mpopArgv("BLMPOP", blockTimeout(timeout), direction, count, keys)...)
 }
