@@ -62,17 +62,16 @@ func argString(a any) (string, error) {
 	return "", fmt.Errorf("kevy: can't marshal %T (implement encoding.BinaryMarshaler)", a)
 }
 
-// doArgs converts Do's arguments, one word each.
-func doArgs(args []any) ([]string, error) {
-	words := make([]string, len(args))
-	for i, a := range args {
+// doArgs converts Do's arguments, one word each, appending them to dst.
+func doArgs(dst []string, args []any) ([]string, error) {
+	for _, a := range args {
 		s, err := argString(a)
 		if err != nil {
 			return nil, err
 		}
-		words[i] = s
+		dst = append(dst, s)
 	}
-	return words, nil
+	return dst, nil
 }
 
 // flatten expands go-redis-style variadic arguments onto dst: a []string,

@@ -155,19 +155,21 @@ func (x cmdable) RenameNX(ctx context.Context, key, newkey string) (bool, error)
 	return x.boolean(ctx, cmdRenameNX, a[:])
 }
 
-// copyArgv builds COPY src dst DB db [REPLACE].
-func copyArgv(src, dst string, db int, replace bool) []string {
-	argv := []string{"COPY", src, dst, "DB", strconv.Itoa(db)}
+// copyArgv builds COPY src dst DB db [REPLACE] in a.
+func copyArgv(a *[6]string, src, dst string, db int, replace bool) []string {
+	a[0], a[1], a[2], a[3], a[4] = "COPY", src, dst, "DB", strconv.Itoa(db)
 	if replace {
-		argv = append(argv, "REPLACE")
+		a[5] = "REPLACE"
+		return a[:6]
 	}
-	return argv
+	return a[:5]
 }
 
 // Copy copies the value at src to dst in database db, replacing dst if
 // replace is set, and returns 1 if it copied.
 func (x cmdable) Copy(ctx context.Context, src, dst string, db int, replace bool) (int64, error) {
-	return x.integer(ctx, cmdCopy, copyArgv(src, dst, db, replace))
+	var a [6]string
+	return x.integer(ctx, cmdCopy, copyArgv(&a, src, dst, db, replace))
 }
 
 // Move moves key to database db and reports whether it did.
@@ -182,9 +184,10 @@ func (x cmdable) Keys(ctx context.Context, pattern string) ([]string, error) {
 	return call(ctx, x, cmdKeys, a[:], toStrings)
 }
 
-// scanArgv builds SCAN cursor [MATCH match] [COUNT count] [TYPE keyType].
-func scanArgv(cursor uint64, match string, count int64, keyType string) []string {
-	argv := []string{"SCAN", strconv.FormatUint(cursor, 10)}
+// scanArgv builds SCAN cursor [MATCH match] [COUNT count] [TYPE keyType]
+// in a.
+func scanArgv(a *[8]string, cursor uint64, match string, count int64, keyType string) []string {
+	argv := append(a[:0], "SCAN", strconv.FormatUint(cursor, 10))
 	if match != "" {
 		argv = append(argv, "MATCH", match)
 	}
@@ -201,19 +204,20 @@ func scanArgv(cursor uint64, match string, count int64, keyType string) []string
 // cursor to continue from (0 when the iteration is complete). count is a
 // hint of how many to look at (0 = Redis's default of 10).
 func (x cmdable) Scan(ctx context.Context, cursor uint64, match string, count int64) ([]string, uint64, error) {
-	return call2(ctx, x, cmdScan, scanArgv(cursor, match, count, ""), toScan)
+	var a [8]string
+	return call2(ctx, x, cmdScan, scanArgv(&a, cursor, match, count, ""), toScan)
 }
 
 // ScanType is Scan restricted to keys of one type ("string", "list" ...).
 func (x cmdable) ScanType(ctx context.Context, cursor uint64, match string, count int64, keyType string) ([]string, uint64, error) {
-	return call2(ctx, x, cmdScan, scanArgv(cursor, match, count, keyType), toScan)
+	var a [8]string
+	return call2(ctx, x, cmdScan, scanArgv(&a, cursor, match, count, keyType), toScan)
 }
 
 // collectionScanArgv builds HSCAN, SSCAN or ZSCAN key cursor [MATCH
-// match] [COUNT count].
-func collectionScanArgv(name, key string, cursor uint64, match string, count int64) []string {
-	argv := make([]string, 0, 7)
-	argv = append(argv, name, key, strconv.FormatUint(cursor, 10))
+// match] [COUNT count] in a.
+func collectionScanArgv(a *[7]string, name, key string, cursor uint64, match string, count int64) []string {
+	argv := append(a[:0], name, key, strconv.FormatUint(cursor, 10))
 	if match != "" {
 		argv = append(argv, "MATCH", match)
 	}
@@ -235,23 +239,24 @@ func (x cmdable) Touch(ctx context.Context, keys ...string) (int64, error) {
 }
 
 // expireArgv builds EXPIRE key seconds [mode], or PEXPIRE key ms [mode]
-// when d is not whole seconds.
-func expireArgv(key string, d time.Duration, mode string) (*shard.Command, []string) {
-	var argv []string
-	var cmd *shard.Command
+// when d is not whole seconds, in a.
+func expireArgv(a *[4]string, key string, d time.Duration, mode string) (*shard.Command, []string) {
+	cmd := cmdExpire
+	a[0], a[1], a[2] = "EXPIRE", key, formatSec(d)
 	if usePrecise(d) {
-		argv, cmd = []string{"PEXPIRE", key, formatMs(d)}, cmdPExpire
-	} else {
-		argv, cmd = []string{"EXPIRE", key, formatSec(d)}, cmdExpire
+		cmd = cmdPExpire
+		a[0], a[2] = "PEXPIRE", formatMs(d)
 	}
-	if mode != "" {
-		argv = append(argv, mode)
+	if mode == "" {
+		return cmd, a[:3]
 	}
-	return cmd, argv
+	a[3] = mode
+	return cmd, a[:4]
 }
 
 func (x cmdable) expire(ctx context.Context, key string, d time.Duration, mode string) (bool, error) {
-	cmd, argv := expireArgv(key, d, mode)
+	var a [4]string
+	cmd, argv := expireArgv(&a, key, d, mode)
 	return x.boolean(ctx, cmd, argv)
 }
 

@@ -206,5 +206,6 @@ func (x cmdable) HRandFieldWithValues(ctx context.Context, key string, count int
 // from (0 when the iteration is complete). count is a hint of how many to
 // look at (0 = Redis's default of 10). A small hash comes back whole.
 func (x cmdable) HScan(ctx context.Context, key string, cursor uint64, match string, count int64) ([]string, uint64, error) {
-	return call2(ctx, x, cmdHScan, collectionScanArgv("HSCAN", key, cursor, match, count), toScan)
+	var a [7]string
+	return call2(ctx, x, cmdHScan, collectionScanArgv(&a, "HSCAN", key, cursor, match, count), toScan)
 }

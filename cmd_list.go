@@ -193,27 +193,29 @@ func (x cmdable) LIndex(ctx context.Context, key string, index int64) (string, e
 	return x.str(ctx, cmdLIndex, a[:])
 }
 
-// lsetArgv builds LSET key index value.
-func lsetArgv(key string, index int64, value any) ([]string, error) {
+// lsetArgv builds LSET key index value in a.
+func lsetArgv(a *[4]string, key string, index int64, value any) ([]string, error) {
 	v, err := argString(value)
 	if err != nil {
 		return nil, err
 	}
-	return []string{"LSET", key, formatInt(index), v}, nil
+	a[0], a[1], a[2], a[3] = "LSET", key, formatInt(index), v
+	return a[:], nil
 }
 
 // LSet replaces the element at index; it fails with "ERR no such key" or
 // "ERR index out of range".
 func (x cmdable) LSet(ctx context.Context, key string, index int64, value any) error {
-	argv, err := lsetArgv(key, index, value)
+	var a [4]string
+	argv, err := lsetArgv(&a, key, index, value)
 	if err != nil {
 		return err
 	}
 	return x.status(ctx, cmdLSet, argv)
 }
 
-// linsertArgv builds LINSERT key op pivot value.
-func linsertArgv(key, op string, pivot, value any) ([]string, error) {
+// linsertArgv builds LINSERT key op pivot value in a.
+func linsertArgv(a *[5]string, key, op string, pivot, value any) ([]string, error) {
 	p, err := argString(pivot)
 	if err != nil {
 		return nil, err
@@ -222,14 +224,16 @@ func linsertArgv(key, op string, pivot, value any) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	return []string{"LINSERT", key, op, p, v}, nil
+	a[0], a[1], a[2], a[3], a[4] = "LINSERT", key, op, p, v
+	return a[:], nil
 }
 
 // LInsert inserts value before (op "BEFORE") or after ("AFTER") the first
 // element equal to pivot, and returns the new length, -1 when pivot is
 // not found, 0 when the key does not exist.
 func (x cmdable) LInsert(ctx context.Context, key, op string, pivot, value any) (int64, error) {
-	argv, err := linsertArgv(key, op, pivot, value)
+	var a [5]string
+	argv, err := linsertArgv(&a, key, op, pivot, value)
 	if err != nil {
 		return 0, err
 	}
@@ -246,20 +250,22 @@ func (x cmdable) LInsertAfter(ctx context.Context, key string, pivot, value any)
 	return x.LInsert(ctx, key, "AFTER", pivot, value)
 }
 
-// lremArgv builds LREM key count value.
-func lremArgv(key string, count int64, value any) ([]string, error) {
+// lremArgv builds LREM key count value in a.
+func lremArgv(a *[4]string, key string, count int64, value any) ([]string, error) {
 	v, err := argString(value)
 	if err != nil {
 		return nil, err
 	}
-	return []string{"LREM", key, formatInt(count), v}, nil
+	a[0], a[1], a[2], a[3] = "LREM", key, formatInt(count), v
+	return a[:], nil
 }
 
 // LRem removes elements equal to value: the first count from the head
 // (count > 0), the last -count from the tail (count < 0), or all (0). It
 // returns how many it removed.
 func (x cmdable) LRem(ctx context.Context, key string, count int64, value any) (int64, error) {
-	argv, err := lremArgv(key, count, value)
+	var a [4]string
+	argv, err := lremArgv(&a, key, count, value)
 	if err != nil {
 		return 0, err
 	}

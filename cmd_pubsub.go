@@ -33,20 +33,22 @@ var (
 // init, after this package's variables are initialised: the methods look
 // them up when called.
 
-// publishArgv builds PUBLISH channel message.
-func publishArgv(channel string, message any) ([]string, error) {
+// publishArgv builds PUBLISH channel message in a.
+func publishArgv(a *[3]string, channel string, message any) ([]string, error) {
 	m, err := argString(message)
 	if err != nil {
 		return nil, err
 	}
-	return []string{"PUBLISH", channel, m}, nil
+	a[0], a[1], a[2] = "PUBLISH", channel, m
+	return a[:], nil
 }
 
 // Publish posts message to channel and returns the number of receivers
 // (a subscriber matching by channel and by a pattern counts twice, as in
 // Redis).
 func (x cmdable) Publish(ctx context.Context, channel string, message any) (int64, error) {
-	argv, err := publishArgv(channel, message)
+	var a [3]string
+	argv, err := publishArgv(&a, channel, message)
 	if err != nil {
 		return 0, err
 	}

@@ -238,5 +238,6 @@ func (x cmdable) SInterCard(ctx context.Context, limit int64, keys ...string) (i
 // complete). count is a hint of how many to look at (0 = Redis's default of
 // 10). A small all-integer set comes back whole.
 func (x cmdable) SScan(ctx context.Context, key string, cursor uint64, match string, count int64) ([]string, uint64, error) {
-	return call2(ctx, x, cmdSScan, collectionScanArgv("SSCAN", key, cursor, match, count), toScan)
+	var a [7]string
+	return call2(ctx, x, cmdSScan, collectionScanArgv(&a, "SSCAN", key, cursor, match, count), toScan)
 }

@@ -147,9 +147,9 @@ type SetArgs struct {
 	KeepTTL  bool          // keep the current expiry
 }
 
-// argv builds SET key value with the options of a.
-func (a SetArgs) argv(key, value string) []string {
-	argv := []string{"SET", key, value}
+// argv builds SET key value with the options of a, in buf.
+func (a SetArgs) argv(buf *[7]string, key, value string) []string {
+	argv := append(buf[:0], "SET", key, value)
 	switch {
 	case a.KeepTTL:
 		argv = append(argv, "KEEPTTL")
@@ -173,20 +173,21 @@ func (a SetArgs) argv(key, value string) []string {
 // a.Get is set; Nil when NX/XX prevented the write (or, with Get, when
 // there was no old value).
 func (x cmdable) SetArgs(ctx context.Context, key, value string, a SetArgs) (string, error) {
-	return x.str(ctx, cmdSet, a.argv(key, value))
+	var buf [7]string
+	return x.str(ctx, cmdSet, a.argv(&buf, key, value))
 }
 
-// setNXArgv builds SET key value NX with an expiry (ttl > 0).
-func setNXArgv(key, value string, ttl time.Duration) []string {
-	return SetArgs{Mode: "NX", TTL: ttl}.argv(key, value)
+// setNXArgv builds SET key value NX with an expiry (ttl > 0) in buf.
+func setNXArgv(buf *[7]string, key, value string, ttl time.Duration) []string {
+	return SetArgs{Mode: "NX", TTL: ttl}.argv(buf, key, value)
 }
 
-// setXXArgv builds SET key value XX with ttl as in Set.
-func setXXArgv(key, value string, ttl time.Duration) []string {
+// setXXArgv builds SET key value XX with ttl as in Set, in buf.
+func setXXArgv(buf *[7]string, key, value string, ttl time.Duration) []string {
 	if ttl == KeepTTL {
-		return SetArgs{Mode: "XX", KeepTTL: true}.argv(key, value)
+		return SetArgs{Mode: "XX", KeepTTL: true}.argv(buf, key, value)
 	}
-	return SetArgs{Mode: "XX", TTL: ttl}.argv(key, value)
+	return SetArgs{Mode: "XX", TTL: ttl}.argv(buf, key, value)
 }
 
 // SetNX stores value at key only if the key does not exist, and reports
@@ -196,13 +197,15 @@ func (x cmdable) SetNX(ctx context.Context, key, value string, ttl time.Duration
 		a := [3]string{"SETNX", key, value}
 		return x.boolean(ctx, cmdSetNX, a[:])
 	}
-	return x.boolean(ctx, cmdSet, setNXArgv(key, value, ttl))
+	var buf [7]string
+	return x.boolean(ctx, cmdSet, setNXArgv(&buf, key, value, ttl))
 }
 
 // SetXX stores value at key only if the key exists, and reports whether it
 // did. ttl as in Set.
 func (x cmdable) SetXX(ctx context.Context, key, value string, ttl time.Duration) (bool, error) {
-	return x.boolean(ctx, cmdSet, setXXArgv(key, value, ttl))
+	var buf [7]string
+	return x.boolean(ctx, cmdSet, setXXArgv(&buf, key, value, ttl))
 }
 
 // SetEx stores value at key with an expiry of ttl (SETEX).

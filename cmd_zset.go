@@ -529,19 +529,22 @@ func (x cmdable) ZRemRangeByLex(ctx context.Context, key, min, max string) (int6
 // errZPopCount is returned when ZPopMin or ZPopMax get more than one count.
 var errZPopCount = errors.New("kevy: ZPopMin/ZPopMax take at most one count")
 
-// zpopArgv builds ZPOPMIN or ZPOPMAX key [count].
-func zpopArgv(name, key string, count []int64) ([]string, error) {
+// zpopArgv builds ZPOPMIN or ZPOPMAX key [count] in a.
+func zpopArgv(a *[3]string, name, key string, count []int64) ([]string, error) {
+	a[0], a[1] = name, key
 	switch len(count) {
 	case 0:
-		return []string{name, key}, nil
+		return a[:2], nil
 	case 1:
-		return []string{name, key, formatInt(count[0])}, nil
+		a[2] = formatInt(count[0])
+		return a[:3], nil
 	}
 	return nil, errZPopCount
 }
 
 func (x cmdable) zpop(ctx context.Context, cmd *shard.Command, name, key string, count []int64) ([]Z, error) {
-	argv, err := zpopArgv(name, key, count)
+	var a [3]string
+	argv, err := zpopArgv(&a, name, key, count)
 	if err != nil {
 		return nil, err
 	}
@@ -701,5 +704,6 @@ func (x cmdable) ZRandMemberWithScores(ctx context.Context, key string, count in
 // back whole; a large one by ascending score, every member present for the
 // whole scan exactly once, members sharing a score always in one call.
 func (x cmdable) ZScan(ctx context.Context, key string, cursor uint64, match string, count int64) ([]string, uint64, error) {
-	return call2(ctx, x, cmdZScan, collectionScanArgv("ZSCAN", key, cursor, match, count), toScan)
+	var a [7]string
+	return call2(ctx, x, cmdZScan, collectionScanArgv(&a, "ZSCAN", key, cursor, match, count), toScan)
 }

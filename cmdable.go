@@ -128,7 +128,8 @@ func (x cmdable) Exec(ctx context.Context, args ...string) Reply {
 // []any, a null as a nil value with the error Nil, an error reply as an
 // error of type Error. On a Store, Do runs on database 0.
 func (x cmdable) Do(ctx context.Context, args ...any) (any, error) {
-	words, err := doArgs(args)
+	var buf [4]string
+	words, err := doArgs(buf[:0], args)
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package kevy_test
 
 import (
+	"context"
 	"fmt"
 	"reflect"
 	"slices"
@@ -199,4 +200,34 @@ func TestImplementations(t *testing.T) {
 	}
 	require.True(t, typeOf[*kevy.Pipeline]().Implements(typeOf[kevy.Pipeliner]()))
 	assert.False(t, typeOf[*kevy.Store]().Implements(typeOf[kevy.StatefulCmdable]()), "a Store has no connection state to change")
+}
+
+func TestDo(t *testing.T) {
+	ctx := context.Background()
+	forEach(t, func(t *testing.T, db *kevy.Store) {
+		v, err := db.Do(ctx, "SET", "k", 42)
+		require.NoError(t, err)
+		assert.Equal(t, "OK", v)
+		v, err = db.Do(ctx, "GET", []byte("k"))
+		require.NoError(t, err)
+		assert.Equal(t, "42", v)
+		v, err = db.Do(ctx, "INCRBY", "k", int64(8))
+		require.NoError(t, err)
+		assert.Equal(t, int64(50), v)
+		v, err = db.Do(ctx, "INCRBYFLOAT", "k", 0.5)
+		require.NoError(t, err)
+		assert.Equal(t, "50.5", v)
+		v, err = db.Do(ctx, "SET", "b", true)
+		require.NoError(t, err)
+		v, _ = db.Do(ctx, "MGET", "b", "nope")
+		assert.Equal(t, []any{"1", nil}, v)
+		_, err = db.Do(ctx, "GET", "nope")
+		assert.ErrorIs(t, err, kevy.Nil)
+		_, err = db.Do(ctx, "NOSUCH")
+		var rerr kevy.Error
+		require.ErrorAs(t, err, &rerr)
+		assert.Equal(t, "ERR unknown command 'NOSUCH', with args beginning with: ", err.Error())
+		_, err = db.Do(ctx, "GET", struct{}{})
+		assert.Error(t, err)
+	})
 }

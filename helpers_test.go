@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/kevydb/kevy"
+	"github.com/kevydb/kevy/shard"
 	"github.com/stretchr/testify/require"
 )
 
@@ -108,4 +110,22 @@ func normalize(args []string, r kevy.Reply) kevy.Reply {
 		slices.SortFunc(r.Elems, func(a, b kevy.Reply) int { return strings.Compare(a.Str, b.Str) })
 	}
 	return r
+}
+
+// keysOnDistinctShards returns n keys with the given prefix that route to n
+// different shards of a 4-shard store.
+func keysOnDistinctShards(t *testing.T, prefix string, n int) []string {
+	t.Helper()
+	r := shard.NewRouter(4)
+	used := map[int]bool{}
+	var keys []string
+	for i := 0; len(keys) < n; i++ {
+		require.Less(t, i, 10000)
+		k := prefix + strconv.Itoa(i)
+		if s := r.Shard(k); !used[s] {
+			used[s] = true
+			keys = append(keys, k)
+		}
+	}
+	return keys
 }

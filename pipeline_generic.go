@@ -42,7 +42,7 @@ func (p *Pipeline) RenameNX(_ context.Context, key, newkey string) *BoolCmd {
 
 // Copy queues COPY.
 func (p *Pipeline) Copy(_ context.Context, src, dst string, db int, replace bool) *IntCmd {
-	return queue(p, &IntCmd{}, copyArgv(src, dst, db, replace)...)
+	return queue(p, &IntCmd{}, copyArgv(new([6]string), src, dst, db, replace)...)
 }
 
 // Move queues MOVE.
@@ -57,12 +57,12 @@ func (p *Pipeline) Keys(_ context.Context, pattern string) *StringSliceCmd {
 
 // Scan queues SCAN (arguments as Store.Scan).
 func (p *Pipeline) Scan(_ context.Context, cursor uint64, match string, count int64) *ScanCmd {
-	return queue(p, &ScanCmd{}, scanArgv(cursor, match, count, "")...)
+	return queue(p, &ScanCmd{}, scanArgv(new([8]string), cursor, match, count, "")...)
 }
 
 // ScanType queues SCAN ... TYPE.
 func (p *Pipeline) ScanType(_ context.Context, cursor uint64, match string, count int64, keyType string) *ScanCmd {
-	return queue(p, &ScanCmd{}, scanArgv(cursor, match, count, keyType)...)
+	return queue(p, &ScanCmd{}, scanArgv(new([8]string), cursor, match, count, keyType)...)
 }
 
 // RandomKey queues RANDOMKEY.
@@ -76,7 +76,7 @@ func (p *Pipeline) Touch(_ context.Context, keys ...string) *IntCmd {
 }
 
 func (p *Pipeline) expire(key string, d time.Duration, mode string) *BoolCmd {
-	_, argv := expireArgv(key, d, mode)
+	_, argv := expireArgv(new([4]string), key, d, mode)
 	return queue(p, &BoolCmd{}, argv...)
 }
 

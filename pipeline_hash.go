@@ -93,5 +93,5 @@ func (p *Pipeline) HRandFieldWithValues(_ context.Context, key string, count int
 
 // HScan queues HSCAN (arguments as Store.HScan).
 func (p *Pipeline) HScan(_ context.Context, key string, cursor uint64, match string, count int64) *ScanCmd {
-	return queue(p, &ScanCmd{}, collectionScanArgv("HSCAN", key, cursor, match, count)...)
+	return queue(p, &ScanCmd{}, collectionScanArgv(new([7]string), "HSCAN", key, cursor, match, count)...)
 }

@@ -73,13 +73,13 @@ func (p *Pipeline) LIndex(_ context.Context, key string, index int64) *StringCmd
 
 // LSet queues LSET.
 func (p *Pipeline) LSet(_ context.Context, key string, index int64, value any) *StatusCmd {
-	words, err := lsetArgv(key, index, value)
+	words, err := lsetArgv(new([4]string), key, index, value)
 	return queueErr(p, &StatusCmd{}, words, err)
 }
 
 // LInsert queues LINSERT (op "BEFORE" or "AFTER").
 func (p *Pipeline) LInsert(_ context.Context, key, op string, pivot, value any) *IntCmd {
-	words, err := linsertArgv(key, op, pivot, value)
+	words, err := linsertArgv(new([5]string), key, op, pivot, value)
 	return queueErr(p, &IntCmd{}, words, err)
 }
 
@@ -95,7 +95,7 @@ func (p *Pipeline) LInsertAfter(ctx context.Context, key string, pivot, value an
 
 // LRem queues LREM.
 func (p *Pipeline) LRem(_ context.Context, key string, count int64, value any) *IntCmd {
-	words, err := lremArgv(key, count, value)
+	words, err := lremArgv(new([4]string), key, count, value)
 	return queueErr(p, &IntCmd{}, words, err)
 }
 

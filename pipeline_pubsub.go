@@ -8,7 +8,7 @@ import "context"
 
 // Publish queues PUBLISH.
 func (p *Pipeline) Publish(_ context.Context, channel string, message any) *IntCmd {
-	words, err := publishArgv(channel, message)
+	words, err := publishArgv(new([3]string), channel, message)
 	return queueErr(p, &IntCmd{}, words, err)
 }
 

@@ -106,5 +106,5 @@ func (p *Pipeline) SInterCard(_ context.Context, limit int64, keys ...string) *I
 
 // SScan queues SSCAN (arguments as Store.SScan).
 func (p *Pipeline) SScan(_ context.Context, key string, cursor uint64, match string, count int64) *ScanCmd {
-	return queue(p, &ScanCmd{}, collectionScanArgv("SSCAN", key, cursor, match, count)...)
+	return queue(p, &ScanCmd{}, collectionScanArgv(new([7]string), "SSCAN", key, cursor, match, count)...)
 }

@@ -21,7 +21,7 @@ func (p *Pipeline) Set(_ context.Context, key, value string, ttl time.Duration) 
 
 // SetArgs queues SET with options (as Store.SetArgs).
 func (p *Pipeline) SetArgs(_ context.Context, key, value string, a SetArgs) *StatusCmd {
-	return queue(p, &StatusCmd{}, a.argv(key, value)...)
+	return queue(p, &StatusCmd{}, a.argv(new([7]string), key, value)...)
 }
 
 // SetNX queues SETNX, or SET ... NX with an expiry when ttl > 0.
@@ -29,12 +29,12 @@ func (p *Pipeline) SetNX(_ context.Context, key, value string, ttl time.Duration
 	if ttl <= 0 {
 		return queue(p, &BoolCmd{}, "SETNX", key, value)
 	}
-	return queue(p, &BoolCmd{}, setNXArgv(key, value, ttl)...)
+	return queue(p, &BoolCmd{}, setNXArgv(new([7]string), key, value, ttl)...)
 }
 
 // SetXX queues SET ... XX (ttl as in Set).
 func (p *Pipeline) SetXX(_ context.Context, key, value string, ttl time.Duration) *BoolCmd {
-	return queue(p, &BoolCmd{}, setXXArgv(key, value, ttl)...)
+	return queue(p, &BoolCmd{}, setXXArgv(new([7]string), key, value, ttl)...)
 }
 
 // SetEx queues SETEX.

@@ -174,13 +174,13 @@ func (p *Pipeline) ZRemRangeByLex(_ context.Context, key, min, max string) *IntC
 // ZPopMin queues ZPOPMIN (with a count when one is given; more than one
 // is the error Store.ZPopMin returns).
 func (p *Pipeline) ZPopMin(_ context.Context, key string, count ...int64) *ZSliceCmd {
-	words, err := zpopArgv("ZPOPMIN", key, count)
+	words, err := zpopArgv(new([3]string), "ZPOPMIN", key, count)
 	return queueErr(p, &ZSliceCmd{}, words, err)
 }
 
 // ZPopMax queues ZPOPMAX (with a count when one is given).
 func (p *Pipeline) ZPopMax(_ context.Context, key string, count ...int64) *ZSliceCmd {
-	words, err := zpopArgv("ZPOPMAX", key, count)
+	words, err := zpopArgv(new([3]string), "ZPOPMAX", key, count)
 	return queueErr(p, &ZSliceCmd{}, words, err)
 }
 
@@ -266,5 +266,5 @@ func (p *Pipeline) ZRandMemberWithScores(_ context.Context, key string, count in
 
 // ZScan queues ZSCAN (arguments as Store.ZScan).
 func (p *Pipeline) ZScan(_ context.Context, key string, cursor uint64, match string, count int64) *ScanCmd {
-	return queue(p, &ScanCmd{}, collectionScanArgv("ZSCAN", key, cursor, match, count)...)
+	return queue(p, &ScanCmd{}, collectionScanArgv(new([7]string), "ZSCAN", key, cursor, match, count)...)
 }

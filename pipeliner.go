@@ -109,7 +109,7 @@ func (p *Pipeline) Exec(ctx context.Context) ([]Cmder, error) {
 // Do queues any command, its arguments converted as the immediate Do
 // converts them.
 func (p *Pipeline) Do(_ context.Context, args ...any) *Cmd {
-	words, err := doArgs(args)
+	words, err := doArgs(make([]string, 0, len(args)), args)
 	return queueErr(p, &Cmd{}, words, err)
 }
 
