@@ -340,55 +340,6 @@ func TestUnboundPipeline(t *testing.T) {
 	assert.Equal(t, err, get.Err())
 }
 
-// countVisit is application code that builds a pipeline: it takes the
-// Pipeliner interface, so a test can hand it a fake.
-func countVisit(ctx context.Context, p kevy.Pipeliner, page, user string) {
-	p.Incr(ctx, "visits:"+page)
-	p.SAdd(ctx, "visitors:"+page, user)
-	p.Expire(ctx, "visitors:"+page, 24*time.Hour)
-}
-
-// recordingPipeliner is a fake Pipeliner: it embeds the interface (nil:
-// any method it does not override would panic) and records the commands.
-type recordingPipeliner struct {
-	kevy.Pipeliner
-	calls []string
-}
-
-func (r *recordingPipeliner) Incr(_ context.Context, key string) *kevy.IntCmd {
-	r.calls = append(r.calls, "INCR "+key)
-	return &kevy.IntCmd{}
-}
-
-func (r *recordingPipeliner) SAdd(_ context.Context, key string, members ...any) *kevy.IntCmd {
-	r.calls = append(r.calls, fmt.Sprint("SADD ", key, " ", members))
-	return &kevy.IntCmd{}
-}
-
-func (r *recordingPipeliner) Expire(_ context.Context, key string, d time.Duration) *kevy.BoolCmd {
-	r.calls = append(r.calls, fmt.Sprint("EXPIRE ", key, " ", d))
-	return &kevy.BoolCmd{}
-}
-
-// TestPipelinerCanBeFaked: Pipeliner is an interface, so code that
-// queues commands is testable without a Store.
-func TestPipelinerCanBeFaked(t *testing.T) {
-	fake := &recordingPipeliner{}
-	countVisit(context.Background(), fake, "home", "ann")
-	assert.Equal(t, []string{"INCR visits:home", "SADD visitors:home [ann]", "EXPIRE visitors:home 24h0m0s"}, fake.calls)
-
-	db := mustOpen(t, kevy.Config{})
-	ctx := context.Background()
-	_, err := db.Pipelined(ctx, func(p kevy.Pipeliner) error {
-		countVisit(ctx, p, "home", "ann")
-		return nil
-	})
-	require.NoError(t, err)
-	n, err := db.SCard(ctx, "visitors:home")
-	require.NoError(t, err)
-	assert.Equal(t, int64(1), n)
-}
-
 // TestPipelinedFnError: an error from fn runs nothing.
 func TestPipelinedFnError(t *testing.T) {
 	ctx := context.Background()

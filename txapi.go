@@ -7,7 +7,8 @@ import (
 // Tx is the connection a Watch function works with: its methods run
 // immediately on that connection (reads that decide what to write), and
 // TxPipelined queues the writes that EXEC applies only if no watched key
-// changed.
+// changed. Like a Conn, a Tx is used by one goroutine: the one running
+// the Watch function.
 type Tx struct {
 	cmdable
 	c *Conn
