@@ -168,3 +168,31 @@ func blockingArgv(name string, keys []string, timeout time.Duration) []string {
 	argv = append(argv, keys...)
 	return append(argv, blockTimeout(timeout))
 }
+
+// formatFloat formats a float argument as go-redis does.
+func formatFloat(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+// interCardArgv builds SINTERCARD or ZINTERCARD numkeys keys... [LIMIT
+// limit].
+func interCardArgv(name string, limit int64, keys []string) []string {
+	argv := make([]string, 0, 4+len(keys))
+	argv = append(argv, name, strconv.Itoa(len(keys)))
+	argv = append(argv, keys...)
+	if limit > 0 {
+		argv = append(argv, "LIMIT", formatInt(limit))
+	}
+	return argv
+}
+
+// collectionScanArgv builds HSCAN, SSCAN or ZSCAN key cursor [MATCH
+// match] [COUNT count] in a.
+func collectionScanArgv(a *[7]string, name, key string, cursor uint64, match string, count int64) []string {
+	argv := append(a[:0], name, key, strconv.FormatUint(cursor, 10))
+	if match != "" {
+		argv = append(argv, "MATCH", match)
+	}
+	if count > 0 {
+		argv = append(argv, "COUNT", formatInt(count))
+	}
+	return argv
+}

@@ -214,19 +214,6 @@ func (x cmdable) ScanType(ctx context.Context, cursor uint64, match string, coun
 	return call2(ctx, x, cmdScan, scanArgv(&a, cursor, match, count, keyType), toScan)
 }
 
-// collectionScanArgv builds HSCAN, SSCAN or ZSCAN key cursor [MATCH
-// match] [COUNT count] in a.
-func collectionScanArgv(a *[7]string, name, key string, cursor uint64, match string, count int64) []string {
-	argv := append(a[:0], name, key, strconv.FormatUint(cursor, 10))
-	if match != "" {
-		argv = append(argv, "MATCH", match)
-	}
-	if count > 0 {
-		argv = append(argv, "COUNT", formatInt(count))
-	}
-	return argv
-}
-
 // RandomKey returns a random key, or Nil when the database is empty.
 func (x cmdable) RandomKey(ctx context.Context) (string, error) {
 	a := [1]string{"RANDOMKEY"}

@@ -160,32 +160,6 @@ func TestHashRandField(t *testing.T) {
 	})
 }
 
-func distinct(ss []string) map[string]bool {
-	m := map[string]bool{}
-	for _, s := range ss {
-		m[s] = true
-	}
-	return m
-}
-
-// scanAll runs a whole HSCAN/SSCAN iteration and returns what it saw (with
-// repeats) and the number of calls.
-func scanAll(t *testing.T, scan func(cursor uint64) ([]string, uint64, error)) ([]string, int) {
-	t.Helper()
-	var out []string
-	var cursor uint64
-	for calls := 1; ; calls++ {
-		got, next, err := scan(cursor)
-		require.NoError(t, err)
-		out = append(out, got...)
-		if next == 0 {
-			return out, calls
-		}
-		require.Less(t, calls, 100000)
-		cursor = next
-	}
-}
-
 func TestHScanSScan(t *testing.T) {
 	ctx := context.Background()
 	forEach(t, func(t *testing.T, db *kevy.Store) {

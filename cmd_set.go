@@ -1,9 +1,6 @@
 package kevy
 
-import (
-	"context"
-	"strconv"
-)
+import "context"
 
 // The set commands (go-redis's SetCmdable), immediate and deferred.
 
@@ -213,18 +210,6 @@ func (x cmdable) SUnionStore(ctx context.Context, destination string, keys ...st
 // destination and returns its size.
 func (x cmdable) SDiffStore(ctx context.Context, destination string, keys ...string) (int64, error) {
 	return x.integer(ctx, cmdSDiffStore, keyArgs("SDIFFSTORE", destination, keys))
-}
-
-// interCardArgv builds SINTERCARD or ZINTERCARD numkeys keys... [LIMIT
-// limit].
-func interCardArgv(name string, limit int64, keys []string) []string {
-	argv := make([]string, 0, 4+len(keys))
-	argv = append(argv, name, strconv.Itoa(len(keys)))
-	argv = append(argv, keys...)
-	if limit > 0 {
-		argv = append(argv, "LIMIT", formatInt(limit))
-	}
-	return argv
 }
 
 // SInterCard returns the size of the intersection of the sets at keys,

@@ -324,9 +324,6 @@ func (x cmdable) DecrBy(ctx context.Context, key string, n int64) (int64, error)
 	return x.integer(ctx, cmdDecrBy, a[:])
 }
 
-// formatFloat formats a float argument as go-redis does.
-func formatFloat(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
-
 // IncrByFloat adds f to the number at key (long double arithmetic, as
 // Redis) and returns the new value.
 func (x cmdable) IncrByFloat(ctx context.Context, key string, f float64) (float64, error) {

@@ -129,3 +129,30 @@ func keysOnDistinctShards(t *testing.T, prefix string, n int) []string {
 	}
 	return keys
 }
+
+// distinct returns the set of ss.
+func distinct(ss []string) map[string]bool {
+	m := map[string]bool{}
+	for _, s := range ss {
+		m[s] = true
+	}
+	return m
+}
+
+// scanAll runs a whole HSCAN/SSCAN iteration and returns what it saw (with
+// repeats) and the number of calls.
+func scanAll(t *testing.T, scan func(cursor uint64) ([]string, uint64, error)) ([]string, int) {
+	t.Helper()
+	var out []string
+	var cursor uint64
+	for calls := 1; ; calls++ {
+		got, next, err := scan(cursor)
+		require.NoError(t, err)
+		out = append(out, got...)
+		if next == 0 {
+			return out, calls
+		}
+		require.Less(t, calls, 100000)
+		cursor = next
+	}
+}
