@@ -7,21 +7,17 @@ import (
 	"github.com/kevydb/kevy/shard"
 )
 
-// The names kevy re-exports from its own packages, all in one place, as
-// pebble's internal.go does: each is an alias, so values pass between
-// the packages unconverted.
+// Every name kevy re-exports from its own packages, in one place, as
+// pebble's internal.go: each is an alias, so values pass between the
+// packages unconverted, and each is documented where it is defined.
 
-// Reply is resp.Reply: one Redis reply as a value, exactly what
-// redis-server would send without the wire framing. Kind says which
-// fields matter: Str for status, error and bulk replies, Int for
-// integers, Elems for arrays.
+// Reply is resp.Reply: one Redis reply as a value, as redis-server sends it.
 type Reply = resp.Reply
 
-// ReplyKind is resp.Kind: which RESP type a Reply is.
+// ReplyKind is resp.Kind: which RESP2 type a Reply is.
 type ReplyKind = resp.Kind
 
-// The reply kinds, one per RESP2 type: each is resp's constant of the same
-// kind.
+// The reply kinds are resp's.
 const (
 	ReplyStatus   = resp.Status   // +OK
 	ReplyError    = resp.Error    // -ERR ...
@@ -33,60 +29,36 @@ const (
 )
 
 // FsyncPolicy is aof.FsyncPolicy: when appended writes reach stable
-// storage, as Redis's appendfsync. Under every policy a write is in the
-// operating system's hands before it is acknowledged, so a crash of the
-// process loses nothing acknowledged.
+// storage, as Redis's appendfsync (the README's durability table).
 type FsyncPolicy = aof.FsyncPolicy
 
-// The fsync policies.
+// The fsync policies are aof's. Under every policy a write is in the
+// operating system's hands before it is acknowledged, so a crash of the
+// process loses nothing acknowledged; they differ on a machine crash.
 const (
-	// FsyncEverySec is aof.FsyncEverySec (the zero value): an fsync about
-	// once a second, off the shards' goroutines; a machine crash loses at
-	// most about a second.
-	FsyncEverySec = aof.FsyncEverySec
-	// FsyncAlways is aof.FsyncAlways: each batch of writes is fsynced
-	// before any of them is acknowledged (group commit); a machine crash
-	// loses nothing acknowledged.
-	FsyncAlways = aof.FsyncAlways
-	// FsyncNo is aof.FsyncNo: flushing is left to the operating system.
-	FsyncNo = aof.FsyncNo
+	FsyncEverySec = aof.FsyncEverySec // the zero value: fsync about once a second
+	FsyncAlways   = aof.FsyncAlways   // fsync each batch before acknowledging it
+	FsyncNo       = aof.FsyncNo       // leave flushing to the operating system
 )
 
-// MaxMemoryPolicy is shard.EvictionPolicy: Redis's maxmemory-policy, what
-// a write that needs memory does when the store is at Config.MaxMemory.
+// MaxMemoryPolicy is shard.EvictionPolicy: Redis's maxmemory-policy.
 type MaxMemoryPolicy = shard.EvictionPolicy
 
-// The eviction policies, as Redis's maxmemory-policy values. The LRU and
-// LFU policies are approximated as Redis does: each write that must free
-// memory samples Config.MaxMemorySamples keys per database into a pool of
-// the 16 best candidates.
+// The eviction policies are shard's, Redis's maxmemory-policy values. The
+// LRU and LFU policies are approximated as Redis does: each write that must
+// free memory samples Config.MaxMemorySamples keys per database into a pool
+// of the 16 best candidates. Under NoEviction reads and deletes still work.
 const (
-	// NoEviction is shard.NoEviction (the zero value): nothing is evicted;
-	// writes that may need memory fail with Redis's OOM error while the
-	// store is over its limit; reads and deletes still work.
-	NoEviction = shard.NoEviction
-	// AllKeysLRU is shard.AllKeysLRU: the least recently used keys go.
-	AllKeysLRU = shard.AllKeysLRU
-	// AllKeysLFU is shard.AllKeysLFU: the least frequently used keys go
-	// (Redis's logarithmic counter with decay).
-	AllKeysLFU = shard.AllKeysLFU
-	// AllKeysRandom is shard.AllKeysRandom: random keys go.
-	AllKeysRandom = shard.AllKeysRandom
-	// VolatileLRU is shard.VolatileLRU: the least recently used keys that
-	// have a TTL go.
-	VolatileLRU = shard.VolatileLRU
-	// VolatileLFU is shard.VolatileLFU: the least frequently used keys
-	// that have a TTL go.
-	VolatileLFU = shard.VolatileLFU
-	// VolatileRandom is shard.VolatileRandom: random keys that have a TTL
-	// go.
-	VolatileRandom = shard.VolatileRandom
-	// VolatileTTL is shard.VolatileTTL: the keys whose TTL ends soonest
-	// go.
-	VolatileTTL = shard.VolatileTTL
+	NoEviction     = shard.NoEviction     // the zero value: refuse writes that need memory (OOM)
+	AllKeysLRU     = shard.AllKeysLRU     // evict the least recently used keys
+	AllKeysLFU     = shard.AllKeysLFU     // evict the least frequently used keys
+	AllKeysRandom  = shard.AllKeysRandom  // evict random keys
+	VolatileLRU    = shard.VolatileLRU    // evict the least recently used keys with a TTL
+	VolatileLFU    = shard.VolatileLFU    // evict the least frequently used keys with a TTL
+	VolatileRandom = shard.VolatileRandom // evict random keys with a TTL
+	VolatileTTL    = shard.VolatileTTL    // evict the keys whose TTL ends soonest
 )
 
-// ErrSlowSubscriber is bus.ErrSlowSubscriber: why a subscription was cut
-// off. Its buffer of Config.PubSubBuffer messages filled up because it
-// was read too slowly.
+// ErrSlowSubscriber is bus.ErrSlowSubscriber: a subscription read too
+// slowly to keep within Config.PubSubBuffer messages was cut off.
 var ErrSlowSubscriber = bus.ErrSlowSubscriber
