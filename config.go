@@ -6,7 +6,6 @@ import (
 	"runtime"
 	"time"
 
-	"github.com/kevydb/kevy/aof"
 	"github.com/kevydb/kevy/shard"
 )
 
@@ -84,9 +83,6 @@ type Config struct {
 	// on replay time when the base is large. Zero means 1 GiB; a negative
 	// value disables the cap.
 	AutoAOFRewriteCap int64
-
-	// test holds fault-injection hooks for the package's own tests.
-	test *testHooks
 
 	// PubSubBuffer bounds the messages an embedded subscriber (a PubSub,
 	// or a Conn in subscriber mode) may have waiting, unread: one more
@@ -168,24 +164,6 @@ type Config struct {
 	// Close.
 	OnEvent func(Event)
 }
-
-// FsyncPolicy says when appended writes reach stable storage. It mirrors
-// Redis's appendfsync.
-type FsyncPolicy = aof.FsyncPolicy
-
-// The fsync policies. Under every policy a write is in the operating
-// system's hands before it is acknowledged, so a crash of the process loses
-// nothing acknowledged.
-const (
-	// FsyncEverySec (the zero value) fsyncs about once a second, off the
-	// shards' goroutines: a machine crash loses at most about a second.
-	FsyncEverySec = aof.FsyncEverySec
-	// FsyncAlways fsyncs each batch of writes before acknowledging any of
-	// them (group commit): a machine crash loses nothing acknowledged.
-	FsyncAlways = aof.FsyncAlways
-	// FsyncNo leaves flushing to the operating system.
-	FsyncNo = aof.FsyncNo
-)
 
 // maxShards bounds Config.Shards.
 const maxShards = 1024

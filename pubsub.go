@@ -18,11 +18,6 @@ import (
 // client-output-buffer-limit) and is cut off, with ErrSlowSubscriber, when
 // it falls that far behind.
 
-// ErrSlowSubscriber is why a subscription was cut off: messages waiting to
-// be read reached Config.PubSubBufferBytes or Config.PubSubBuffer because
-// it was read too slowly.
-var ErrSlowSubscriber = bus.ErrSlowSubscriber
-
 // Message is a message received on a subscription.
 type Message struct {
 	Channel string // the channel it was published to
@@ -240,44 +235,6 @@ func isErr(err, target error) bool {
 		err = u.Unwrap()
 	}
 	return false
-}
-
-// Publish posts message to channel and returns the number of receivers
-// (a subscriber matching by channel and by a pattern counts twice, as in
-// Redis).
-func (x cmdable) Publish(ctx context.Context, channel string, message any) (int64, error) {
-	m, err := argString(message)
-	if err != nil {
-		return 0, err
-	}
-	return x.integer(ctx, mustCmd("publish"), []string{"PUBLISH", channel, m})
-}
-
-// PubSubChannels returns the active channels matching pattern ("" = all).
-func (x cmdable) PubSubChannels(ctx context.Context, pattern string) ([]string, error) {
-	argv := []string{"PUBSUB", "CHANNELS"}
-	if pattern != "" {
-		argv = append(argv, pattern)
-	}
-	return x.strings(ctx, mustCmd("pubsub").Subs["channels"], argv)
-}
-
-// PubSubNumSub returns the number of subscribers of each channel.
-func (x cmdable) PubSubNumSub(ctx context.Context, channels ...string) (map[string]int64, error) {
-	r, err := x.reply(ctx, mustCmd("pubsub").Subs["numsub"], append([]string{"PUBSUB", "NUMSUB"}, channels...))
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[string]int64, len(r.Elems)/2)
-	for i := 0; i+1 < len(r.Elems); i += 2 {
-		out[r.Elems[i].Str] = r.Elems[i+1].Int
-	}
-	return out, nil
-}
-
-// PubSubNumPat returns the number of subscribed patterns.
-func (x cmdable) PubSubNumPat(ctx context.Context) (int64, error) {
-	return x.integer(ctx, mustCmd("pubsub").Subs["numpat"], []string{"PUBSUB", "NUMPAT"})
 }
 
 // The commands.
