@@ -152,7 +152,7 @@ options:
 	if z.Len() == 0 {
 		size := 0
 		for j := range n {
-			size += pack.Size(len(c.Args[idx+2*j+1])) + pack.ScoreSize(scores[j])
+			size += pack.ScorePairSize(len(c.Args[idx+2*j+1]), scores[j])
 		}
 		z.reserve(size)
 	}

@@ -13,15 +13,19 @@ const (
 	zsetMaxListpackValue   = 64
 )
 
-// packedLen returns the bytes a listpack of the given strings and scores
-// holds.
+// packedLen returns the bytes a listpack holds: of the field-value pairs
+// strs (f, v, f, v ...) when scores is nil, else of the member-score pairs
+// of strs and scores.
 func packedLen(strs []string, scores []float64) int {
 	n := 0
-	for _, s := range strs {
-		n += pack.Size(len(s))
+	if scores == nil {
+		for i := 0; i+1 < len(strs); i += 2 {
+			n += pack.PairSize(len(strs[i]), len(strs[i+1]))
+		}
+		return n
 	}
-	for _, f := range scores {
-		n += pack.ScoreSize(f)
+	for i, s := range strs {
+		n += pack.ScorePairSize(len(s), scores[i])
 	}
 	return n
 }

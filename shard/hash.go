@@ -26,7 +26,7 @@ func hashFromRDB(e *rdb.Entry, enc *Encodings) (Object, error) {
 	} else {
 		n := 0
 		for _, f := range e.Hash {
-			n += pack.Size(len(f.Name)) + pack.Size(len(f.Value))
+			n += pack.PairSize(len(f.Name), len(f.Value))
 		}
 		h.lp.reserve(n)
 	}
@@ -41,8 +41,8 @@ func hashFromRDB(e *rdb.Entry, enc *Encodings) (Object, error) {
 // Hash is a hash value: distinct fields, each with a string value.
 //
 // A small hash is held the way Redis holds it, in a listpack: one byte
-// buffer with field, value, field, value ... end to end in insertion order
-// (see packed and internal/pack), searched linearly, for at most
+// buffer with the field-value pairs end to end in insertion order (see
+// packed and internal/pack), searched linearly, for at most
 // hash-max-listpack-entries fields of at most hash-max-listpack-value bytes
 // each (512 and 64 by default). A hash that outgrows those limits converts
 // for good to a hash table ([dict.Dict]), whose SCAN cursor and random
@@ -56,7 +56,7 @@ func hashFromRDB(e *rdb.Entry, enc *Encodings) (Object, error) {
 // shared mark, which is atomic, so concurrent readers may share a Hash as
 // long as no writer runs.
 type Hash struct {
-	lp packed     // listpack encoding: field, value ... entries; empty once ht is set
+	lp packed     // listpack encoding: field-value pairs; empty once ht is set
 	ht *hashTable // hashtable encoding; nil while the hash is a listpack
 	n  int32      // fields in the listpack
 }
@@ -184,14 +184,15 @@ func (h *Hash) Emit(key string, emit func(argv ...string)) {
 	flush()
 }
 
-// lpFind returns the offsets of field's entry in the listpack and of its
-// value's entry, or -1, -1.
-func (h *Hash) lpFind(field string) (at, val int) {
-	i := pack.Find(h.lp.b, 0, field, 2)
-	if i < 0 {
-		return -1, -1
+// lpFind returns the offset of field's pair in the listpack and the bounds
+// of its value, or at -1.
+func (h *Hash) lpFind(field string) (at, vs, end int) {
+	at = pack.FindPair(h.lp.b, 0, field)
+	if at < 0 {
+		return -1, 0, 0
 	}
-	return i, pack.Skip(h.lp.b, i)
+	_, vs, end = pack.PairAt(h.lp.b, at)
+	return at, vs, end
 }
 
 // Get returns the value of field and whether the field exists.
@@ -202,8 +203,8 @@ func (h *Hash) Get(field string) (string, bool) {
 		}
 		return "", false
 	}
-	if _, v := h.lpFind(field); v >= 0 {
-		return h.lp.alias(pack.At(h.lp.b, v)), true
+	if at, vs, end := h.lpFind(field); at >= 0 {
+		return h.lp.alias(vs, end), true
 	}
 	return "", false
 }
@@ -214,8 +215,8 @@ func (h *Hash) lookup(field string) (string, bool) {
 	if h.ht != nil {
 		return h.Get(field)
 	}
-	if _, v := h.lpFind(field); v >= 0 {
-		return h.lp.view(pack.At(h.lp.b, v)), true
+	if at, vs, end := h.lpFind(field); at >= 0 {
+		return h.lp.view(vs, end), true
 	}
 	return "", false
 }
@@ -240,16 +241,14 @@ func (h *Hash) Set(field, value string, enc *Encodings) (created bool) {
 		h.ht.bytes += hashFieldMem(field, value)
 		return inserted
 	}
-	if _, v := h.lpFind(field); v >= 0 {
-		start, end := pack.At(h.lp.b, v)
-		if h.lp.view(start, end) != value {
-			pack.Put(h.lp.room(v, end, pack.Size(len(value))), 0, value)
+	if at, vs, end := h.lpFind(field); at >= 0 {
+		if h.lp.view(vs, end) != value {
+			pack.PutPair(h.lp.room(at, end, pack.PairSize(len(field), len(value))), 0, field, value)
 		}
 		return false
 	}
 	n := len(h.lp.b)
-	b := h.lp.room(n, n, pack.Size(len(field))+pack.Size(len(value)))
-	pack.Put(b, pack.Put(b, 0, field), value)
+	pack.PutPair(h.lp.room(n, n, pack.PairSize(len(field), len(value))), 0, field, value)
 	h.n++
 	if int64(h.n) > enc.HashMaxListpackEntries || h.n == listpackMaxLen {
 		h.convert(int(h.n))
@@ -267,11 +266,11 @@ func (h *Hash) Delete(field string) bool {
 		}
 		return ok
 	}
-	at, v := h.lpFind(field)
+	at, _, end := h.lpFind(field)
 	if at < 0 {
 		return false
 	}
-	h.lp.cut(at, pack.Skip(h.lp.b, v))
+	h.lp.cut(at, end)
 	h.n--
 	return true
 }
@@ -297,12 +296,11 @@ func (h *Hash) each(fn func(field, value string) bool) {
 	}
 	b := h.lp.b
 	for i := 0; i < len(b); {
-		fs, fe := pack.At(b, i)
-		vs, ve := pack.At(b, fe)
-		if !fn(h.lp.view(fs, fe), h.lp.view(vs, ve)) {
+		fs, vs, end := pack.PairAt(b, i)
+		if !fn(h.lp.view(fs, vs), h.lp.view(vs, end)) {
 			return
 		}
-		i = ve
+		i = end
 	}
 }
 
@@ -312,8 +310,8 @@ func (h *Hash) reserve(args []string) {
 		return
 	}
 	n := 0
-	for _, a := range args {
-		n += pack.Size(len(a))
+	for i := 0; i+1 < len(args); i += 2 {
+		n += pack.PairSize(len(args[i]), len(args[i+1]))
 	}
 	h.lp.reserve(n)
 }
@@ -358,11 +356,10 @@ func (h *Hash) random(r *rand.Rand) (field, value string) {
 	b := h.lp.b
 	i := 0
 	for ; k > 0; k-- {
-		i = pack.Skip(b, pack.Skip(b, i))
+		i = pack.NextPair(b, i)
 	}
-	fs, fe := pack.At(b, i)
-	vs, ve := pack.At(b, fe)
-	return h.lp.alias(fs, fe), h.lp.alias(vs, ve)
+	fs, vs, end := pack.PairAt(b, i)
+	return h.lp.alias(fs, vs), h.lp.alias(vs, end)
 }
 
 // pairs returns every field and value, flattened.

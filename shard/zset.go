@@ -24,8 +24,8 @@ const (
 // score (never NaN), ordered by score and then by member bytes.
 //
 // Like Redis 7.0, a small sorted set is held as a listpack: one byte
-// buffer with member, score, member, score ... end to end in order (see
-// packed and internal/pack; integral scores take a few bytes), searched
+// buffer with the member-score pairs end to end in order (see packed and
+// internal/pack; integral scores take a few bytes), searched
 // linearly, for at most zset-max-listpack-entries members of at most
 // zset-max-listpack-value bytes (128 and 64 by default). Adding a member
 // past either limit converts it for good to the skip-list encoding
@@ -39,7 +39,7 @@ const (
 // nothing but atomic marks, so concurrent readers may share a ZSet as long
 // as no writer runs.
 type ZSet struct {
-	lp packed    // listpack encoding: member, score ... entries, in order
+	lp packed    // listpack encoding: member-score pairs, in order
 	sl *zsetSkip // skiplist encoding; nil while the set is a listpack
 	n  int32     // members of the listpack
 	// sorted is set by SORT and SORT_RO, which in Redis 7.0 convert a
@@ -96,7 +96,7 @@ func zsetFromSorted(entries []zsetEntry, enc *Encodings) *ZSet {
 	maxLen, size := 0, 0
 	for i := range entries {
 		maxLen = max(maxLen, len(entries[i].member))
-		size += pack.Size(len(entries[i].member)) + pack.ScoreSize(entries[i].score)
+		size += pack.ScorePairSize(len(entries[i].member), entries[i].score)
 	}
 	if int64(len(entries)) <= enc.ZSetMaxListpackEntries && int64(maxLen) <= enc.ZSetMaxListpackValue {
 		b := make([]byte, 0, allocSize(size))
@@ -105,7 +105,7 @@ func zsetFromSorted(entries []zsetEntry, enc *Encodings) *ZSet {
 			if score == 0 {
 				score = 0 // no -0 in a listpack, as lpInsert
 			}
-			b = pack.AppendScore(pack.Append(b, entries[i].member), score)
+			b = pack.AppendScorePair(b, entries[i].member, score)
 		}
 		z.lp.b, z.n = b, int32(len(entries))
 		return z
@@ -194,15 +194,14 @@ func (z *ZSet) Emit(key string, emit func(argv ...string)) {
 	}
 }
 
-// The listpack. Entries are walked with lpNext from offset 0; an entry's
-// member is lp.b[ms:me] and its score follows.
+// The listpack. Members are walked with lpNext from offset 0: each is a
+// pair of the member and its score.
 
 // lpNext decodes the member and score at offset i and returns them with
 // the offset of the next member.
 func (z *ZSet) lpNext(i int) (ms, me int, score float64, next int) {
-	ms, me = pack.At(z.lp.b, i)
-	score, next = pack.Score(z.lp.b, me)
-	return ms, me, score, next
+	ms, me, next = pack.PairAt(z.lp.b, i)
+	return ms, me, pack.Score(z.lp.b, me, next), next
 }
 
 // lpFind returns the offset, rank and score of member in the listpack, or
@@ -210,12 +209,17 @@ func (z *ZSet) lpNext(i int) (ms, me int, score float64, next int) {
 func (z *ZSet) lpFind(member string) (at, rank int, score float64) {
 	b := z.lp.b
 	for i := 0; i < len(b); rank++ {
-		ms, me := pack.At(b, i)
-		if me-ms == len(member) && string(b[ms:me]) == member {
-			score, _ = pack.Score(b, me)
-			return i, rank, score
+		// FindPair's walk, counting ranks.
+		kl, vl := int(b[i]), int(b[i+1])
+		if kl|vl >= 0x80 || kl == len(member) {
+			ms, me, end := pack.PairAt(b, i)
+			if me-ms == len(member) && string(b[ms:me]) == member {
+				return i, rank, pack.Score(b, me, end)
+			}
+			i = end
+			continue
 		}
-		i = me + 1 + int(b[me]) // skip the score entry (at most 9 bytes: one length byte)
+		i += 2 + kl + vl
 	}
 	return -1, -1, 0
 }
@@ -225,8 +229,7 @@ func (z *ZSet) lpFind(member string) (at, rank int, score float64) {
 func (z *ZSet) lpOffset(r int) int {
 	b, i := z.lp.b, 0
 	for ; r > 0; r-- {
-		_, me := pack.At(b, i)
-		i = me + 1 + int(b[me])
+		i = pack.NextPair(b, i)
 	}
 	return i
 }
@@ -238,8 +241,7 @@ func (z *ZSet) lpOffsets(from, to int) []int32 {
 	i := z.lpOffset(from)
 	for r := from; r <= to; r++ {
 		out = append(out, int32(i))
-		_, me := pack.At(z.lp.b, i)
-		i = me + 1 + int(z.lp.b[me])
+		i = pack.NextPair(z.lp.b, i)
 	}
 	return out
 }
@@ -267,10 +269,7 @@ func (z *ZSet) lpInsert(member string, score float64) {
 		}
 		i = next
 	}
-	ns := pack.Size(len(member))
-	dst := z.lp.room(i, i, ns+pack.ScoreSize(score))
-	pack.Put(dst, 0, member)
-	pack.PutScore(dst, ns, score)
+	pack.PutScorePair(z.lp.room(i, i, pack.ScorePairSize(len(member), score)), 0, member, score)
 	z.n++
 }
 
@@ -315,7 +314,7 @@ func (z *ZSet) Set(member string, score float64, enc *Encodings) (added bool) {
 	if z.sl == nil {
 		if at, _, cur := z.lpFind(member); at >= 0 {
 			if cur != score {
-				z.lpDelete(at, pack.Skip(z.lp.b, pack.Skip(z.lp.b, at)), 1)
+				z.lpDelete(at, pack.NextPair(z.lp.b, at), 1)
 				z.lpInsert(member, score)
 			}
 			return false
@@ -345,7 +344,7 @@ func (z *ZSet) Remove(member string) bool {
 		return false
 	}
 	if at, _, _ := z.lpFind(member); at >= 0 {
-		z.lpDelete(at, pack.Skip(z.lp.b, pack.Skip(z.lp.b, at)), 1)
+		z.lpDelete(at, pack.NextPair(z.lp.b, at), 1)
 		return true
 	}
 	return false

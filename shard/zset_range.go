@@ -177,8 +177,7 @@ func (z *ZSet) lpWalk(b zbounds, reverse bool, offset, count int, fn func(member
 func (z *ZSet) lpSkip(i, k int) int {
 	b := z.lp.b
 	for ; k > 0; k-- {
-		_, me := pack.At(b, i)
-		i = me + 1 + int(b[me])
+		i = pack.NextPair(b, i)
 	}
 	return i
 }
