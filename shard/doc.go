@@ -23,6 +23,14 @@
 // wraps a handler with what every command gets: counters, the memory limit
 // and eviction, command timing for the slow log, error statistics.
 //
+// An [Entry] is a key's value and metadata, stored inline in its table
+// node. The collection types ([Hash], [Set], [ZSet], [List]) hold small
+// values in Redis's compact encodings (listpacks of pairs built with
+// internal/pack and changed in place under the copy-on-write rule of
+// packed.go, intsets, quicklist nodes) and convert past the limits of
+// [Encodings], runtime settings that CONFIG SET changes; docs/memory.md
+// describes the layouts and what each costs.
+//
 // Handlers record effects, never requests ([Ctx.Propagate]): a relative
 // expiry is logged as PEXPIREAT, SPOP as the SREM of what it removed, so
 // each shard's log replays exactly on its own.

@@ -32,6 +32,12 @@ import (
 // GOMEMLIMIT and GOGC in the environment keep their meaning: with
 // GOMEMLIMIT set, the limit is left alone.
 
+// The runtime calls tuneMemory makes; tests replace them.
+var (
+	setMemoryLimit = debug.SetMemoryLimit
+	freeOSMemory   = debug.FreeOSMemory
+)
+
 const (
 	memoryTick   = time.Second
 	idleCommands = 100
@@ -83,7 +89,7 @@ func tuneMemory(ctx context.Context, db *kevy.Store, log *slog.Logger) {
 			return // the store is closing
 		}
 		if ownLimit && st.MaxMemory != lastMax {
-			debug.SetMemoryLimit(softLimit(st.MaxMemory))
+			setMemoryLimit(softLimit(st.MaxMemory))
 			if st.MaxMemory > 0 {
 				log.Info("kevy: Go soft memory limit set from maxmemory", "maxmemory", st.MaxMemory,
 					"limit", softLimit(st.MaxMemory))
@@ -96,7 +102,7 @@ func tuneMemory(ctx context.Context, db *kevy.Store, log *slog.Logger) {
 		case busy:
 			purged = false
 		case !purged:
-			debug.FreeOSMemory()
+			freeOSMemory()
 			purged = true
 		}
 	}

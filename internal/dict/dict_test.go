@@ -5,6 +5,7 @@ import (
 	"hash/maphash"
 	"math/rand/v2"
 	"testing"
+	"unsafe"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -338,4 +339,11 @@ func TestRangeStopsAndDeletes(t *testing.T) {
 	})
 	assert.Equal(t, 1000, d.Get("0").n)
 	checkInvariants(t, d)
+}
+
+// TestNodeSizes pins the node sizes docs/memory.md counts: a set member's
+// 24 bytes, and a value of 56 bytes (a keyspace entry) filling 64.
+func TestNodeSizes(t *testing.T) {
+	assert.Equal(t, uintptr(24), unsafe.Sizeof(node[string]{}))
+	assert.Equal(t, uintptr(64), unsafe.Sizeof(node[[56]byte]{}))
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"unsafe"
 )
 
 // entry is one member of the model: a slice kept sorted like the set.
@@ -581,4 +582,10 @@ func TestTallNodes(t *testing.T) {
 		require.GreaterOrEqual(t, l, 1)
 		require.LessOrEqual(t, l, maxLevel)
 	}
+}
+
+// TestNodeSize pins the 56-byte node that, as its member's dict entry,
+// fills a 64-byte allocation (docs/memory.md).
+func TestNodeSize(t *testing.T) {
+	assert.Equal(t, uintptr(56), unsafe.Sizeof(node{}))
 }
