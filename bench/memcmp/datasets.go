@@ -62,7 +62,7 @@ func Datasets(n, small, elems, large int) []Dataset {
 			},
 		},
 		{
-			Name: "ints", Keys: n, Sample: key("key:", 12345),
+			Name: "ints", Keys: n, Sample: key("key:", min(12345, n-1)),
 			Desc: fmt.Sprintf("%d integers as strings (key:%%08d → i×7919)", n),
 			Gen: func(emit func([]string)) {
 				argv := make([]string, 3)
