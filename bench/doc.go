@@ -12,4 +12,6 @@
 //     on a real redis-server.
 //   - wire: the measurement behind the choice of kevy's own RESP codec over
 //     github.com/tidwall/redcon for the server's wire layer.
+//   - memcmp (and cmd/memcmp): the memory kevy serve and redis-server need
+//     for the same data, side by side (docs/memory.md).
 package bench
