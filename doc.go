@@ -63,5 +63,8 @@
 // commands are not implemented). Keys and values are Go strings; values are
 // returned without copying and must not be modified through unsafe tricks.
 // A Conn, like a network connection, must not be used by several goroutines
-// at once; a Store may.
+// at once; a Store may. The store never changes the Go runtime's settings
+// (GOGC, the memory limit): Config.MaxMemory bounds the data, and an
+// application that wants its heap bounded too sets debug.SetMemoryLimit
+// with headroom above it, as kevy serve does (docs/memory.md).
 package kevy
