@@ -245,7 +245,7 @@ func TestLRUKeepsHotKeys(t *testing.T) {
 		t.Run(v.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				cfg := v.cfg
-				cfg.MaxMemory, cfg.MaxMemoryPolicy = 128<<10, kevy.AllKeysLRU
+				cfg.MaxMemoryPolicy = kevy.AllKeysLRU
 				hotKeep(t, cfg, 5*time.Second, func(db *kevy.Store, hot []string) {
 					ctx := context.Background()
 					for _, k := range hot {
@@ -263,7 +263,7 @@ func TestLFUKeepsHotKeys(t *testing.T) {
 		t.Run(v.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				cfg := v.cfg
-				cfg.MaxMemory, cfg.MaxMemoryPolicy = 128<<10, kevy.AllKeysLFU
+				cfg.MaxMemoryPolicy = kevy.AllKeysLFU
 				// Three idle minutes decay the cold keys' counters (one
 				// per lfu-decay-time) below a new key's initial 5.
 				hotKeep(t, cfg, 3*time.Minute, func(db *kevy.Store, hot []string) {
@@ -281,17 +281,17 @@ func TestLFUKeepsHotKeys(t *testing.T) {
 	}
 }
 
-// hotKeep fills a store with keys, lets them idle, then, with time
-// passing, accesses a tenth of them (the hot ones) and writes as many new
-// keys again; it checks that the hot keys survive while most cold ones are
-// evicted.
+// hotKeep fills a store with keys, sets maxmemory a quarter above what
+// they take, lets them idle, then, with time passing, accesses a tenth of
+// them (the hot ones) and writes as many new keys again; it checks that
+// the hot keys survive while most cold ones are evicted.
 func hotKeep(t *testing.T, cfg kevy.Config, idle time.Duration, access func(db *kevy.Store, hot []string)) {
 	ctx := context.Background()
 	db, err := kevy.Open(cfg)
 	require.NoError(t, err)
 	defer func() { require.NoError(t, db.Close()) }()
 	val := fmt.Sprintf("%0100d", 1)
-	const n = 400 // about 105 KB
+	const n = 400
 	var hot, cold []string
 	for i := range n {
 		k := "key:" + strconv.Itoa(i)
@@ -302,6 +302,8 @@ func hotKeep(t *testing.T, cfg kevy.Config, idle time.Duration, access func(db *
 			cold = append(cold, k)
 		}
 	}
+	_, err = db.Do(ctx, "CONFIG", "SET", "maxmemory", strconv.FormatInt(stats(t, db).UsedMemory*5/4, 10))
+	require.NoError(t, err)
 	time.Sleep(idle)
 	for round := range 20 {
 		access(db, hot)
