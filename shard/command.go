@@ -106,15 +106,15 @@ const (
 // INFO reports it) plus kevy's handler and route. Commands are created at
 // init time and never change afterwards, so they may be shared freely.
 type Command struct {
-	Name       string   // lower-case name ("get"; "encoding" for OBJECT ENCODING)
-	FullName   string   // "get", "object|encoding": the name in error messages
-	Arity      int      // argc including the name; negative: at least -Arity
-	Flags      Flags    // the flags kevy runs the command by: Redis's, but see Reported
+	Name     string // lower-case name ("get"; "encoding" for OBJECT ENCODING)
+	FullName string // "get", "object|encoding": the name in error messages
+	Arity    int    // argc including the name; negative: at least -Arity
+	Flags    Flags  // the flags kevy runs the command by: Redis's, but see Reported
 	// Reported, when not zero, are the flags COMMAND INFO shows instead of
 	// Flags: Redis's own, for a command kevy must run differently. PFCOUNT
 	// is "readonly" in Redis but may store the HLL's cached cardinality, so
 	// engines must run it as a write (exclusive access, logged effects).
-	Reported Flags
+	Reported   Flags
 	Categories []string // ACL categories, "@read" ...
 	Tips       []string // Redis's command tips
 	First      int      // first key position; 0 = no keys
