@@ -100,7 +100,8 @@ func encode(lr, ar Range, longitude, latitude float64, step uint8) (Hash, bool) 
 	if step > 32 || step == 0 || (ar.Min == 0 && ar.Max == 0) || (lr.Min == 0 && lr.Max == 0) {
 		return Hash{}, false
 	}
-	if longitude > LongMax || longitude < LongMin || latitude > LatMax || latitude < LatMin {
+	if longitude > LongMax || longitude < LongMin || latitude > LatMax || latitude < LatMin ||
+		longitude != longitude || latitude != latitude { // NaN: never from a command, which rejects it
 		return Hash{}, false
 	}
 	if latitude < ar.Min || latitude > ar.Max || longitude < lr.Min || longitude > lr.Max {
@@ -188,7 +189,7 @@ func (a Area) Center() (longitude, latitude float64) {
 // range give the bits x86's conversion instructions give.
 func ScoreBits(score float64) uint64 {
 	const two63 = 9223372036854775808.0
-	if score < two63 { // NaN fails this test, as the x86-64 code's comparison
+	if !(score >= two63) { // NaN takes this branch too, as after x86's comisd
 		return uint64(cvttsd2si(score))
 	}
 	return uint64(cvttsd2si(score-two63)) ^ 1<<63
