@@ -203,13 +203,14 @@ type geoPoint struct {
 
 // geoPointsIn appends to ga the members of z in the score range of cell
 // h that lie within the shape, stopping once ga holds limit points (0: no
-// limit), as Redis's membersOfGeoHashBox.
-func geoPointsIn(z *ZSet, h geohash.Hash, shape *geohash.Shape, ga []geoPoint, limit int) []geoPoint {
+// limit), as Redis's membersOfGeoHashBox; with their distances from the
+// center when needDist.
+func geoPointsIn(z *ZSet, h geohash.Hash, shape *geohash.Shape, needDist bool, ga []geoPoint, limit int) []geoPoint {
 	lo, hi := geohash.ScoreRange(h)
 	r := zset.ScoreRange{Min: float64(lo), Max: float64(hi), MaxEx: true}
 	z.rangeByScore(r, false, 0, -1, func(m string, s float64) bool {
 		lon, lat := geohash.DecodeScore(s)
-		if d, ok := shape.Within(lon, lat); ok {
+		if d, ok := shape.Within(lon, lat, needDist); ok {
 			ga = append(ga, geoPoint{lon: lon, lat: lat, dist: d, score: s, member: m})
 		}
 		return !(len(ga) > 0 && limit > 0 && len(ga) >= limit)
@@ -220,7 +221,7 @@ func geoPointsIn(z *ZSet, h geohash.Hash, shape *geohash.Shape, ga []geoPoint, l
 // geoMembersOfCells is Redis's membersOfAllNeighbors: the points of the
 // nine cells, skipping excluded ones and a cell equal to the one searched
 // before it (wide searches make neighbours coincide).
-func geoMembersOfCells(z *ZSet, cells *geohash.Cells, shape *geohash.Shape, limit int) []geoPoint {
+func geoMembersOfCells(z *ZSet, cells *geohash.Cells, shape *geohash.Shape, needDist bool, limit int) []geoPoint {
 	var ga []geoPoint
 	last := -1
 	for i, h := range cells {
@@ -233,7 +234,7 @@ func geoMembersOfCells(z *ZSet, cells *geohash.Cells, shape *geohash.Shape, limi
 		if len(ga) > 0 && limit > 0 && len(ga) >= limit {
 			break
 		}
-		ga = geoPointsIn(z, h, shape, ga, limit)
+		ga = geoPointsIn(z, h, shape, needDist, ga, limit)
 		last = i
 	}
 	return ga

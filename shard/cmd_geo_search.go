@@ -279,7 +279,10 @@ func georadiusGeneric(c *Ctx, srcIdx, flags int) resp.Reply {
 	if anyOpt {
 		limit = int(min(count, int64(1<<31)))
 	}
-	ga := geoMembersOfCells(z, &cells, &shape, limit)
+	// Distances are needed to sort, reply or store them; otherwise only
+	// whether each point is inside.
+	needDist := sortDir != 0 || withDist || storeDist
+	ga := geoMembersOfCells(z, &cells, &shape, needDist, limit)
 	if len(ga) == 0 && !hasStore {
 		return resp.EmptyArr
 	}

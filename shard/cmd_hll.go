@@ -29,7 +29,18 @@ func init() {
 	c := Register("pfcount", cmdPFCount)
 	c.Reported = c.Flags
 	c.Flags = c.Flags&^FlagReadOnly | FlagWrite
-	Register("pfmerge", cmdPFMerge)
+	Register("pfmerge", cmdPFMerge).GetKeysFn = func(args []string, dst []int) []int {
+		// Redis's key specs: the destination, then sources from index 2;
+		// with no source the second spec starts past the end, which COMMAND
+		// GETKEYS reports as invalid arguments.
+		if len(args) < 3 {
+			return dst
+		}
+		for i := 1; i < len(args); i++ {
+			dst = append(dst, i)
+		}
+		return dst
+	}
 	Register("pfdebug", cmdPFDebug)
 	Register("pfselftest", cmdPFSelfTest).Route = RouteLocal
 }

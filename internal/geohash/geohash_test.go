@@ -297,7 +297,7 @@ func TestCoveringCellsContainResults(t *testing.T) {
 			s, ok := Score(lon, lat)
 			require.True(t, ok)
 			dlon, dlat := DecodeScore(float64(s))
-			if _, in := shape.Within(dlon, dlat); !in {
+			if _, in := shape.Within(dlon, dlat, false); !in {
 				continue
 			}
 			found := false
@@ -328,9 +328,12 @@ func FuzzShape(f *testing.F) {
 			ScoreRange(c)
 		}
 		lon, lat := DecodeScore(score)
-		d, in := s.Within(lon, lat)
+		d, in := s.Within(lon, lat, true)
 		if in && !box && d > a*conv {
 			t.Fatalf("distance %v beyond radius %v", d, a*conv)
+		}
+		if _, in2 := s.Within(lon, lat, false); in2 != in {
+			t.Fatalf("Within with and without the distance disagree at %v,%v", lon, lat)
 		}
 		_ = Base32(score)
 		_ = FormatDistance(d)

@@ -164,21 +164,66 @@ func Distance(lon1, lat1, lon2, lat2 float64) float64 {
 	return 2.0 * EarthRadius * Asin(math.Sqrt(a))
 }
 
-// Within reports whether the point (lon, lat) is inside the shape, and its
-// distance in meters from the shape's center (Redis's geoWithinShape after
-// decoding: the radius test, or the box test of
-// geohashGetDistanceIfInRectangle).
-func (s *Shape) Within(lon, lat float64) (float64, bool) {
+// fastDistance is Distance with the math package's sine, cosine and
+// arcsine: off by less than a meter (near the antipode, where arcsine is
+// steepest) and usually by an ulp or two.
+func fastDistance(lon1, lat1, lon2, lat2 float64) float64 {
+	lon1r := degRad(lon1)
+	lon2r := degRad(lon2)
+	v := math.Sin((lon2r - lon1r) / 2)
+	if v == 0 {
+		return LatDistance(lat1, lat2)
+	}
+	lat1r := degRad(lat1)
+	lat2r := degRad(lat2)
+	u := math.Sin((lat2r - lat1r) / 2)
+	a := float64(u*u) + float64(float64(float64(math.Cos(lat1r)*math.Cos(lat2r))*v)*v)
+	return 2.0 * EarthRadius * math.Asin(math.Sqrt(a))
+}
+
+// compare tells, from the fast distance f, whether Distance would be over
+// limit (1), under or at it (-1), or 0 when f is too close to tell.
+func compare(f, limit float64) int {
+	margin := 1 + limit*1e-12
+	switch {
+	case f > limit+margin:
+		return 1
+	case f < limit-margin:
+		return -1
+	}
+	return 0 // NaN too
+}
+
+// Within reports whether the point (lon, lat) is inside the shape (Redis's
+// geoWithinShape after decoding: the radius test, or the box test of
+// geohashGetDistanceIfInRectangle), and when needDist its distance in
+// meters from the shape's center, exactly as Redis computes it. Points
+// clearly inside or outside are told apart by the fast distance; the
+// exact one is computed for the others and when needDist.
+func (s *Shape) Within(lon, lat float64, needDist bool) (float64, bool) {
 	if !s.Box {
+		limit := s.Radius * s.Conversion
+		c := compare(fastDistance(s.X, s.Y, lon, lat), limit)
+		if c > 0 || (c < 0 && !needDist) {
+			return 0, c < 0
+		}
 		d := Distance(s.X, s.Y, lon, lat)
-		return d, d <= s.Radius*s.Conversion
+		return d, d <= limit
 	}
 	width, height := s.Width*s.Conversion, s.Height*s.Conversion
 	if LatDistance(lat, s.Y) > height/2 {
 		return 0, false
 	}
-	if Distance(lon, lat, s.X, lat) > width/2 {
+	switch compare(fastDistance(lon, lat, s.X, lat), width/2) {
+	case 1:
 		return 0, false
+	case 0:
+		if Distance(lon, lat, s.X, lat) > width/2 {
+			return 0, false
+		}
+	}
+	if !needDist {
+		return 0, true
 	}
 	return Distance(s.X, s.Y, lon, lat), true
 }

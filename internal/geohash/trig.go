@@ -128,10 +128,10 @@ var sinTab, cosTab = func() (s, c [52]dd) {
 	return s, c
 }()
 
-// sinCosTab returns sin(r) and cos(r) for a double-double 0 <= r <= 0.8:
-// sin(a+b) and cos(a+b) from the table's a nearest to r and short series
-// in b, |b| <= 1/128.
-func sinCosTab(r dd) (sin, cos dd) {
+// tabEval returns sin(r), or cos(r) when !wantSin, for a double-double
+// 0 <= r <= 0.8: sin(a+b) or cos(a+b) from the table's a nearest to r and
+// short series in b, |b| <= 1/128.
+func tabEval(r dd, wantSin bool) dd {
 	j := int(r.hi*tabStep + 0.5)
 	bh := r.hi - float64(j)/tabStep // exact
 	bl := r.lo
@@ -141,21 +141,23 @@ func sinCosTab(r dd) (sin, cos dd) {
 	sbt := float64(bh*b2h)*(-1.0/6+b2h*(1.0/120-b2h/5040)) - float64(b2h*bl)/2
 	c4 := float64(b2h*b2h) * (1.0/24 - b2h/720)
 	cbt := dd{-b2h / 2, -b2l/2 + c4}
-	sa, ca := sinTab[j], cosTab[j]
 	tail := bl + sbt
+	sa, ca := sinTab[j], cosTab[j]
+	if !wantSin {
+		// cos(a+b) = ca + ca·cbt - sa·bh - sa·tail
+		sa = dd{-sa.hi, -sa.lo}
+		p3, e3 := twoProd(ca.hi, cbt.hi)
+		e3 += ca.hi*cbt.lo + ca.lo*cbt.hi
+		p4, e4 := twoProd(sa.hi, bh)
+		e4 += sa.lo * bh
+		return ddAdd(ddAdd(ca, dd{p3, e3}), dd{p4, e4 + sa.hi*tail})
+	}
 	// sin(a+b) = sa + sa·cbt + ca·bh + ca·tail
 	p1, e1 := twoProd(sa.hi, cbt.hi)
 	e1 += sa.hi*cbt.lo + sa.lo*cbt.hi
 	p2, e2 := twoProd(ca.hi, bh)
 	e2 += ca.lo * bh
-	sin = ddAdd(ddAdd(sa, dd{p1, e1}), dd{p2, e2 + ca.hi*tail})
-	// cos(a+b) = ca + ca·cbt - sa·bh - sa·tail
-	p3, e3 := twoProd(ca.hi, cbt.hi)
-	e3 += ca.hi*cbt.lo + ca.lo*cbt.hi
-	p4, e4 := twoProd(sa.hi, bh)
-	e4 += sa.lo * bh
-	cos = ddAdd(ddAdd(ca, dd{p3, e3}), dd{-p4, -e4 - sa.hi*tail})
-	return sin, cos
+	return ddAdd(ddAdd(sa, dd{p1, e1}), dd{p2, e2 + ca.hi*tail})
 }
 
 // round returns hi+lo rounded, and whether that rounding is certain given
@@ -167,32 +169,31 @@ func round(y dd) (float64, bool) {
 	return r1, r1 == r2
 }
 
-// sinCos returns sin(x) and cos(x) for |x| <= 4, each correctly rounded
-// when the fast path is sure of it, else by the double-double series.
+// sinCos returns sin(x) (wantSin) or cos(x) for |x| <= 4, correctly
+// rounded when the fast path is sure of it, else by the double-double
+// series.
 func sinCos(x float64, wantSin bool) float64 {
-	k, r := reduce(x)
+	var k int
+	r := dd{x, 0}
+	if math.Abs(x) > math.Pi/4 {
+		k, r = reduce(x)
+	}
 	neg := r.hi < 0
 	if neg {
 		r = dd{-r.hi, -r.lo}
 	}
-	s, c := sinCosTab(r)
-	if neg {
-		s = dd{-s.hi, -s.lo}
-	}
+	// sin(x) = ±sin(r) or ±cos(r) by k mod 4; cos(x) = sin(x + π/2).
 	q := k & 3
 	if !wantSin {
-		q = (q + 1) & 3 // cos(x) = sin(x + π/2)
+		q = (q + 1) & 3
 	}
-	var y dd
-	switch q {
-	case 0:
-		y = s
-	case 1:
-		y = c
-	case 2:
-		y = dd{-s.hi, -s.lo}
-	default:
-		y = dd{-c.hi, -c.lo}
+	// q even: sin(r) (odd in r); q odd: cos(r) (even in r).
+	y := tabEval(r, q&1 == 0)
+	if q&1 == 0 && neg {
+		y = dd{-y.hi, -y.lo}
+	}
+	if q >= 2 {
+		y = dd{-y.hi, -y.lo}
 	}
 	if v, ok := round(y); ok {
 		return v
@@ -200,7 +201,7 @@ func sinCos(x float64, wantSin bool) float64 {
 	if neg {
 		r = dd{-r.hi, -r.lo}
 	}
-	s, c = sinCosDD(r)
+	s, c := sinCosDD(r)
 	switch q {
 	case 0:
 		return s.hi + s.lo
@@ -233,15 +234,17 @@ func Cos(x float64) float64 {
 // fast table) or the double-double series.
 func asinNewton(w dd, tab bool) dd {
 	y0 := math.Asin(w.hi)
-	var s, c dd
+	var s dd
 	if tab {
-		s, c = sinCosTab(dd{y0, 0})
+		s = tabEval(dd{y0, 0}, true)
 	} else {
-		s, c = sinCosDD(dd{y0, 0})
+		s, _ = sinCosDD(dd{y0, 0})
 	}
-	// sin(y0) - w: the high parts are within a few ulps, so s.hi - w.hi is exact.
+	// sin(y0) - w: the high parts are within a few ulps, so s.hi - w.hi is
+	// exact. The correction is tiny: the derivative cos(y0) is needed to
+	// a few digits only.
 	d := (s.hi - w.hi) + (s.lo - w.lo)
-	delta := d / (c.hi + c.lo)
+	delta := d / math.Sqrt(1-float64(w.hi*w.hi))
 	return ddNorm(y0, -delta)
 }
 
