@@ -384,6 +384,9 @@ func cmdGetRange(c *Ctx) resp.Reply {
 	if start > end || n == 0 {
 		return emptyBulk
 	}
+	if e.Obj == nil {
+		return resp.BulkReply(e.Str[start : end+1]) // a plain string's bytes are shared, never changed
+	}
 	return resp.BulkReply(string(s[start : end+1]))
 }
 
