@@ -2,7 +2,6 @@ package shard
 
 import (
 	"math"
-	"slices"
 	"strconv"
 
 	"github.com/kevydb/kevy/internal/geohash"
@@ -241,8 +240,8 @@ func geoMembersOfCells(z *ZSet, cells *geohash.Cells, shape *geohash.Shape, need
 }
 
 // sortGeoPoints orders the first n of ga by distance, ascending or
-// descending, as Redis: a full sort is glibc's qsort (a stable merge
-// sort), a partial one Redis's pqsort.
+// descending, as Redis: a full sort is glibc's qsort (a merge sort), a
+// partial one Redis's pqsort.
 func sortGeoPoints(ga []geoPoint, n int, desc bool) {
 	cmp := func(a, b *geoPoint) int {
 		r := 0
@@ -258,7 +257,7 @@ func sortGeoPoints(ga []geoPoint, n int, desc bool) {
 		return r
 	}
 	if n == len(ga) {
-		slices.SortStableFunc(ga, func(a, b geoPoint) int { return cmp(&a, &b) })
+		geohash.MergeSort(ga, cmp)
 		return
 	}
 	geohash.PartialSort(ga, cmp, 0, n-1)

@@ -110,3 +110,39 @@ func pqsort[T any](s []T, base, n int, cmp func(a, b *T) int, lo, hi int) {
 		return
 	}
 }
+
+// MergeSort sorts s as glibc's qsort does for the arrays GEORADIUS sorts
+// (its msort: a top-down merge sort taking from the left run while
+// cmp <= 0). For a consistent cmp that is any stable sort; a NaN distance
+// makes Redis's comparator inconsistent, and then only the same algorithm
+// gives the same order.
+func MergeSort[T any](s []T, cmp func(a, b *T) int) {
+	if len(s) < 2 {
+		return
+	}
+	msort(s, make([]T, len(s)), cmp)
+}
+
+func msort[T any](b, tmp []T, cmp func(a, b *T) int) {
+	n := len(b)
+	if n <= 1 {
+		return
+	}
+	n1 := n / 2
+	b1, b2 := b[:n1], b[n1:]
+	msort(b1, tmp, cmp)
+	msort(b2, tmp, cmp)
+	i, j, k := 0, 0, 0
+	for i < len(b1) && j < len(b2) {
+		if cmp(&b1[i], &b2[j]) <= 0 {
+			tmp[k] = b1[i]
+			i++
+		} else {
+			tmp[k] = b2[j]
+			j++
+		}
+		k++
+	}
+	k += copy(tmp[k:], b1[i:])
+	copy(b, tmp[:k]) // what is left of b2 is already in place
+}

@@ -181,6 +181,10 @@ func fastDistance(lon1, lat1, lon2, lat2 float64) float64 {
 	return 2.0 * EarthRadius * math.Asin(math.Sqrt(a))
 }
 
+// antipode is a little less than half the Earth's circumference: past it,
+// fastDistance does not decide.
+const antipode = math.Pi*EarthRadius - 1000
+
 // compare tells, from the fast distance f, whether Distance would be over
 // limit (1), under or at it (-1), or 0 when f is too close to tell.
 func compare(f, limit float64) int {
@@ -203,12 +207,16 @@ func compare(f, limit float64) int {
 func (s *Shape) Within(lon, lat float64, needDist bool) (float64, bool) {
 	if !s.Box {
 		limit := s.Radius * s.Conversion
-		c := compare(fastDistance(s.X, s.Y, lon, lat), limit)
-		if c > 0 || (c < 0 && !needDist) {
+		f := fastDistance(s.X, s.Y, lon, lat)
+		c := compare(f, limit)
+		// Near the antipode the exact haversine may be NaN (its sine
+		// squared rounds past 1), which Redis's test "distance > radius"
+		// lets in: only the exact distance can tell.
+		if (c > 0 && f < antipode) || (c < 0 && !needDist) {
 			return 0, c < 0
 		}
 		d := Distance(s.X, s.Y, lon, lat)
-		return d, d <= limit
+		return d, !(d > limit)
 	}
 	width, height := s.Width*s.Conversion, s.Height*s.Conversion
 	if LatDistance(lat, s.Y) > height/2 {
