@@ -193,9 +193,9 @@ func bigSinCosBig(x float64) (*big.Float, *big.Float) {
 // references: they are correctly rounded on every sample.
 func TestTrigCorrectlyRounded(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 5))
-	n := 3000
+	n := 1000
 	if testing.Short() {
-		n = 300
+		n = 200
 	}
 	for i := 0; i < n; i++ {
 		scale := []float64{4, 1.6, 0.8, 0.01, 1e-9}[i%5]
