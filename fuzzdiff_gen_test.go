@@ -234,7 +234,9 @@ func (g *fzGen) mutate(args []string) []string {
 		// implements a subset, by design.
 		args = orig
 	}
-	return safeExpiry(safeTimeouts(args))
+	// A mutation may append ALPHA to a SORT ... BY ... STORE: safeSort
+	// again (found by seed 5047).
+	return safeSort(safeExpiry(safeTimeouts(args)))
 }
 
 // safeExpiry rewrites, whatever a mutation did, a relative expiry short
