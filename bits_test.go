@@ -118,3 +118,14 @@ func TestInPlaceValuesAccounted(t *testing.T) {
 		assert.Less(t, stats(t, db).UsedMemory-base, int64(1000))
 	})
 }
+
+// TestPFSelfTest runs PFSELFTEST (ten million additions to a dense and a
+// sparse HLL): it answers OK, as redis-server does.
+func TestPFSelfTest(t *testing.T) {
+	if testing.Short() {
+		t.Skip("ten million additions")
+	}
+	db := mustOpen(t, kevy.Config{Shards: 1})
+	assert.Equal(t, "+OK", show(db.Exec(context.Background(), "PFSELFTEST")))
+	assert.Equal(t, "-ERR wrong number of arguments for 'pfselftest' command", show(db.Exec(context.Background(), "PFSELFTEST", "x")))
+}
