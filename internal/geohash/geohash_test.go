@@ -335,8 +335,63 @@ func FuzzShape(f *testing.F) {
 		if _, in2 := s.Within(lon, lat, false); in2 != in {
 			t.Fatalf("Within with and without the distance disagree at %v,%v", lon, lat)
 		}
+		if want, wantIn := redisWithin(&s, lon, lat); in != wantIn || (in && d != want && !(math.IsNaN(d) && math.IsNaN(want))) {
+			t.Fatalf("Within(%v,%v) = %v,%v; Redis's test gives %v,%v", lon, lat, d, in, want, wantIn)
+		}
 		_ = Base32(score)
 		_ = FormatDistance(d)
 		_ = FormatCoord(lon)
 	})
+}
+
+// redisWithin is Redis's geoWithinShape written plainly: the exact
+// distances, no shortcut.
+func redisWithin(s *Shape, lon, lat float64) (float64, bool) {
+	if !s.Box {
+		d := Distance(s.X, s.Y, lon, lat)
+		return d, !(d > s.Radius*s.Conversion)
+	}
+	if LatDistance(lat, s.Y) > s.Height*s.Conversion/2 {
+		return 0, false
+	}
+	if Distance(lon, lat, s.X, lat) > s.Width*s.Conversion/2 {
+		return 0, false
+	}
+	return Distance(s.X, s.Y, lon, lat), true
+}
+
+// TestWithinIsRedisWithin: the shortcuts of Within (the meridian bound,
+// the fast distance) never change a result, over points at every scale
+// around random centers.
+func TestWithinIsRedisWithin(t *testing.T) {
+	r := rand.New(rand.NewPCG(10, 10))
+	for k := 0; k < 400; k++ {
+		s := Shape{X: r.Float64()*360 - 180, Y: r.Float64()*170 - 85, Conversion: []float64{1, 1000, 0.3048, 1609.34}[k%4]}
+		if k%2 == 0 {
+			s.Radius = math.Pow(10, r.Float64()*8)
+		} else {
+			s.Box = true
+			s.Width, s.Height = math.Pow(10, r.Float64()*8), math.Pow(10, r.Float64()*8)
+		}
+		s.CoveringCells()
+		for j := 0; j < 300; j++ {
+			spread := math.Pow(10, r.Float64()*3-1) // 0.1 to 100 degrees
+			lon := max(min(s.X+(r.Float64()-0.5)*spread, 180), -180)
+			lat := max(min(s.Y+(r.Float64()-0.5)*spread, LatMax), LatMin)
+			if j%10 == 0 { // near the antipode
+				lon, lat = s.X-180+(r.Float64()-0.5)*1e-3, -s.Y
+				if lon < -180 {
+					lon += 360
+				}
+			}
+			want, wantIn := redisWithin(&s, lon, lat)
+			d, in := s.Within(lon, lat, true)
+			require.Equal(t, wantIn, in, "shape %+v point %v,%v", s, lon, lat)
+			if in && !math.IsNaN(want) {
+				require.Equal(t, want, d)
+			}
+			_, in = s.Within(lon, lat, false)
+			require.Equal(t, wantIn, in)
+		}
+	}
 }

@@ -31,6 +31,39 @@ type Shape struct {
 	Conversion    float64
 
 	bounds [4]float64 // min longitude, min latitude, max longitude, max latitude
+
+	// The cosine of the center's latitude, exact and fast: every distance
+	// from the center needs it.
+	cosY, fastCosY float64
+	prepared       bool
+}
+
+func (s *Shape) prepare() {
+	if !s.prepared {
+		s.cosY, s.fastCosY = Cos(degRad(s.Y)), math.Cos(degRad(s.Y))
+		s.prepared = true
+	}
+}
+
+// fromCenter is Distance(s.X, s.Y, lon, lat) with the center's cosine
+// computed once (fast selects fastDistance's functions).
+func (s *Shape) fromCenter(lon, lat float64, fast bool) float64 {
+	s.prepare()
+	sin, cos, asin, cosY := Sin, Cos, Asin, s.cosY
+	if fast {
+		sin, cos, asin, cosY = math.Sin, math.Cos, math.Asin, s.fastCosY
+	}
+	lon1r := degRad(s.X)
+	lon2r := degRad(lon)
+	v := sin((lon2r - lon1r) / 2)
+	if v == 0 {
+		return LatDistance(s.Y, lat)
+	}
+	lat1r := degRad(s.Y)
+	lat2r := degRad(lat)
+	u := sin((lat2r - lat1r) / 2)
+	a := float64(u*u) + float64(float64(float64(cosY*cos(lat2r))*v)*v)
+	return 2.0 * EarthRadius * asin(math.Sqrt(a))
 }
 
 // estimateSteps is Redis's geohashEstimateStepsByRadius: the hash step
@@ -207,7 +240,14 @@ func compare(f, limit float64) int {
 func (s *Shape) Within(lon, lat float64, needDist bool) (float64, bool) {
 	if !s.Box {
 		limit := s.Radius * s.Conversion
-		f := fastDistance(s.X, s.Y, lon, lat)
+		// The great-circle distance is at least the distance along the
+		// meridian (no trigonometry): far in latitude is outside, unless
+		// the longitudes are far apart too (near the antipode the
+		// haversine may be NaN, which Redis lets in).
+		if dl := math.Abs(lon - s.X); (dl < 90 || dl > 270) && compare(LatDistance(s.Y, lat), limit) > 0 {
+			return 0, false
+		}
+		f := s.fromCenter(lon, lat, true)
 		c := compare(f, limit)
 		// Near the antipode the exact haversine may be NaN (its sine
 		// squared rounds past 1), which Redis's test "distance > radius"
@@ -215,7 +255,7 @@ func (s *Shape) Within(lon, lat float64, needDist bool) (float64, bool) {
 		if (c > 0 && f < antipode) || (c < 0 && !needDist) {
 			return 0, c < 0
 		}
-		d := Distance(s.X, s.Y, lon, lat)
+		d := s.fromCenter(lon, lat, false)
 		return d, !(d > limit)
 	}
 	width, height := s.Width*s.Conversion, s.Height*s.Conversion
@@ -233,5 +273,5 @@ func (s *Shape) Within(lon, lat float64, needDist bool) (float64, bool) {
 	if !needDist {
 		return 0, true
 	}
-	return Distance(s.X, s.Y, lon, lat), true
+	return s.fromCenter(lon, lat, false), true
 }
