@@ -206,14 +206,40 @@ type geoPoint struct {
 // center when needDist.
 func geoPointsIn(z *ZSet, h geohash.Hash, shape *geohash.Shape, needDist bool, ga []geoPoint, limit int) []geoPoint {
 	lo, hi := geohash.ScoreRange(h)
-	r := zset.ScoreRange{Min: float64(lo), Max: float64(hi), MaxEx: true}
-	z.rangeByScore(r, false, 0, -1, func(m string, s float64) bool {
-		lon, lat := geohash.DecodeScore(s)
-		if d, ok := shape.Within(lon, lat, needDist); ok {
-			ga = append(ga, geoPoint{lon: lon, lat: lat, dist: d, score: s, member: m})
+	min, max := float64(lo), float64(hi)
+	if z.sl == nil {
+		// A listpack: the first member scoring min or more, then on while
+		// under max (Redis's zzlFirstInRange and walk), without a closure.
+		i, j := 0, len(z.lp)
+		for i < j {
+			if m := int(uint(i+j) >> 1); z.lp[m].score < min {
+				i = m + 1
+			} else {
+				j = m
+			}
 		}
+		for ; i < len(z.lp) && z.lp[i].score < max; i++ {
+			ga = geoVisit(z.lp[i].member, z.lp[i].score, shape, needDist, ga)
+			if len(ga) > 0 && limit > 0 && len(ga) >= limit {
+				break
+			}
+		}
+		return ga
+	}
+	r := zset.ScoreRange{Min: min, Max: max, MaxEx: true}
+	z.sl.RangeByScore(r, false, 0, -1, func(m string, s float64) bool {
+		ga = geoVisit(m, s, shape, needDist, ga)
 		return !(len(ga) > 0 && limit > 0 && len(ga) >= limit)
 	})
+	return ga
+}
+
+// geoVisit appends the member to ga when its point is within the shape.
+func geoVisit(m string, s float64, shape *geohash.Shape, needDist bool, ga []geoPoint) []geoPoint {
+	lon, lat := geohash.DecodeScore(s)
+	if d, ok := shape.Within(lon, lat, needDist); ok {
+		ga = append(ga, geoPoint{lon: lon, lat: lat, dist: d, score: s, member: m})
+	}
 	return ga
 }
 
@@ -221,7 +247,7 @@ func geoPointsIn(z *ZSet, h geohash.Hash, shape *geohash.Shape, needDist bool, g
 // nine cells, skipping excluded ones and a cell equal to the one searched
 // before it (wide searches make neighbours coincide).
 func geoMembersOfCells(z *ZSet, cells *geohash.Cells, shape *geohash.Shape, needDist bool, limit int) []geoPoint {
-	var ga []geoPoint
+	ga := make([]geoPoint, 0, min(z.Len(), 16))
 	last := -1
 	for i, h := range cells {
 		if h.IsZero() {
