@@ -153,7 +153,11 @@ func (c *Ctx) roomFor(key string, n int) (resp.Reply, bool) {
 		return resp.Reply{}, true
 	}
 	if !c.oomChecked && growth < limit {
-		ks.evict(limit-growth, 0, evictCommandBudget)
+		// Unlike the check before a command, which leaves what its time
+		// budget did not evict to the next write, this one must make the
+		// whole room or refuse: it goes on while eviction progresses.
+		for ks.evict(limit-growth, 0, evictCommandBudget) == evictRunning {
+		}
 		if rt.used.Load()+growth <= limit {
 			return resp.Reply{}, true
 		}
