@@ -122,8 +122,8 @@ func TestInPlaceValuesAccounted(t *testing.T) {
 // TestPFSelfTest runs PFSELFTEST (ten million additions to a dense and a
 // sparse HLL): it answers OK, as redis-server does.
 func TestPFSelfTest(t *testing.T) {
-	if testing.Short() {
-		t.Skip("ten million additions")
+	if testing.Short() || raceEnabled {
+		t.Skip("ten million additions, single-threaded: too slow under -short or -race")
 	}
 	db := mustOpen(t, kevy.Config{Shards: 1})
 	assert.Equal(t, "+OK", show(db.Exec(context.Background(), "PFSELFTEST")))

@@ -184,8 +184,8 @@ func TestDecode(t *testing.T) {
 
 // TestSelfTest runs PFSELFTEST's checks.
 func TestSelfTest(t *testing.T) {
-	if testing.Short() {
-		t.Skip("ten million additions")
+	if testing.Short() || raceEnabled {
+		t.Skip("ten million additions, single-threaded: too slow under -short or -race")
 	}
 	require.NoError(t, SelfTest(DefaultSparseMaxBytes))
 }
