@@ -45,6 +45,11 @@ type ReaderOptions struct {
 	// and every CRLF checked (redis-server's network parser only skips two
 	// bytes where a CRLF belongs).
 	Strict bool
+	// KeepRESP3 makes [Reader.ReadReply] return the RESP3 types as the
+	// RESP3 kinds (Map, Set, Double, Bool, BigNumber, Verbatim) instead of
+	// folding them into RESP2 kinds; null "_" is still Nil and a push is an
+	// Array.
+	KeepRESP3 bool
 }
 
 func (o ReaderOptions) withDefaults() ReaderOptions {
