@@ -17,9 +17,9 @@ import (
 // Library is one loaded function library (FUNCTION LOAD). It is immutable.
 type Library struct {
 	Name      string
-	Engine    string // "LUA"
-	Code      string // the whole source, shebang included
-	Functions []*Function // sorted by name
+	Engine    string      // "LUA"
+	Code      string      // the whole source, shebang included
+	Functions []*Function // in registration order
 
 	proto *lua.FunctionProto
 }
@@ -53,6 +53,7 @@ const loadTimeout = 500 * time.Millisecond
 type loadState struct {
 	lib   *Library
 	funcs map[string]*Function
+	order []*Function
 	fns   map[string]*lua.LFunction
 }
 
@@ -159,7 +160,7 @@ func (g *Registry) List(pattern string, withCode bool) resp.Reply {
 			fns = append(fns, resp.Reply{Kind: resp.Map, Elems: []resp.Reply{
 				resp.BulkReply("name"), resp.BulkReply(f.Name),
 				resp.BulkReply("description"), desc,
-				resp.BulkReply("flags"), {Kind: resp.Set, Elems: bulks(f.Flags.Names())},
+				resp.BulkReply("flags"), {Kind: resp.Set, Elems: statuses(f.Flags.Names())},
 			}})
 		}
 		m := []resp.Reply{
@@ -175,10 +176,10 @@ func (g *Registry) List(pattern string, withCode bool) resp.Reply {
 	return resp.ArrayReply(out)
 }
 
-func bulks(ss []string) []resp.Reply {
+func statuses(ss []string) []resp.Reply {
 	out := make([]resp.Reply, len(ss))
 	for i, s := range ss {
-		out[i] = resp.BulkReply(s)
+		out[i] = resp.StatusReply(s)
 	}
 	return out
 }
@@ -343,10 +344,7 @@ func (rt *Runtime) createLibrary(code string) (*Library, error) {
 	if len(ls.funcs) == 0 {
 		return nil, errors.New("No functions registered")
 	}
-	for _, f := range ls.funcs {
-		lib.Functions = append(lib.Functions, f)
-	}
-	sort.Slice(lib.Functions, func(i, j int) bool { return lib.Functions[i].Name < lib.Functions[j].Name })
+	lib.Functions = ls.order
 	v.libs[lib] = ls.fns
 	return lib, nil
 }
@@ -533,6 +531,7 @@ func (v *vm) registerFunction(L *lua.LState) int {
 	}
 	f.Library = ls.lib
 	ls.funcs[f.Name] = &f
+	ls.order = append(ls.order, &f)
 	ls.fns[f.Name] = cb
 	return 0
 }

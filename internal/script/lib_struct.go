@@ -33,10 +33,10 @@ func openStruct(L *lua.LState) *lua.LTable {
 
 // structFmt walks a format string.
 type structFmt struct {
-	L   *lua.LState
-	s   string
-	i   int
-	fn  string
+	L  *lua.LState
+	s  string
+	i  int
+	fn string
 }
 
 func (f *structFmt) more() bool { return f.i < len(f.s) }

@@ -18,10 +18,10 @@ const (
 
 // The redis.set_repl flags (Redis's PROPAGATE_*).
 const (
-	ReplNone = 0
-	ReplAOF  = 1
+	ReplNone    = 0
+	ReplAOF     = 1
 	ReplReplica = 2
-	ReplAll  = ReplAOF | ReplReplica
+	ReplAll     = ReplAOF | ReplReplica
 )
 
 // runState is the state of one run, reachable from the redis.* functions.

@@ -33,8 +33,8 @@ type vm struct {
 	concatFn *lua.LFunction
 	errFn    *lua.LFunction
 
-	gen     uint64                         // cache generation the closures belong to
-	scripts map[*Script]*lua.LFunction     // EVAL closures
+	gen     uint64                                 // cache generation the closures belong to
+	scripts map[*Script]*lua.LFunction             // EVAL closures
 	libs    map[*Library]map[string]*lua.LFunction // FCALL closures by library
 
 	run  *runState  // the run under way, nil between runs
@@ -44,10 +44,10 @@ type vm struct {
 
 func newVM(rt *Runtime) *vm {
 	L := lua.NewState(lua.Options{
-		SkipOpenLibs:        true,
-		CallStackSize:       callStackSize,
-		RegistrySize:        1024,
-		RegistryMaxSize:     registryMaxSize,
+		SkipOpenLibs:    true,
+		CallStackSize:   callStackSize,
+		RegistrySize:    1024,
+		RegistryMaxSize: registryMaxSize,
 	})
 	v := &vm{
 		L:       L,
@@ -405,7 +405,7 @@ var libNames = map[string]map[string]bool{
 	"math": set("abs", "acos", "asin", "atan2", "atan", "ceil", "cos", "cosh", "deg", "exp",
 		"floor", "fmod", "frexp", "huge", "ldexp", "log10", "log", "max", "min", "mod", "modf",
 		"pi", "pow", "rad", "random", "randomseed", "sin", "sinh", "sqrt", "tan", "tanh"),
-	"table": set("concat", "foreach", "foreachi", "getn", "insert", "maxn", "remove", "setn", "sort"),
+	"table":     set("concat", "foreach", "foreachi", "getn", "insert", "maxn", "remove", "setn", "sort"),
 	"coroutine": set("create", "resume", "running", "status", "wrap", "yield"),
 }
 
