@@ -60,9 +60,13 @@
 //     each state keeps its closures of cached scripts (cleared on flush) and
 //     of at most 1024 libraries.
 //   - A run: call depth 20000 ("stack overflow", as Lua 5.1), a 4M-slot
-//     value stack, strings built by string.rep and struct.pack at most
-//     512 MB, a return value nested at most 3998 deep ("reached lua stack
-//     limit", as Redis), FUNCTION LOAD's run of a library 500 ms. A Go
+//     value stack, strings built by string.rep, struct.pack, cjson.encode
+//     and cmsgpack.pack at most 512 MB, a return value nested at most 3998
+//     deep ("reached lua stack limit", as Redis), FUNCTION LOAD's run of a
+//     library 500 ms. cjson and cmsgpack keep Redis's own limits (nesting
+//     depths, and the 8000 Lua stack slots their C code may use, with
+//     Redis's errors past them) and check the run's context as they go, so
+//     SCRIPT KILL stops an encoder walking a table that holds itself. A Go
 //     panic inside the VM becomes an error reply and the state is
 //     discarded. The Lua heap itself is not bounded (neither is Redis's):
 //     a script that builds an enormous table is stopped by the engine's
@@ -79,6 +83,13 @@
 // but KEYS and ARGV, as in Redis 7.0. math.random is Redis's lrand48,
 // shared by all runs of a Runtime as Redis's is by all scripts.
 //
+// The libraries Redis bundles are all there: bit, struct, cjson (Lua CJSON
+// 2.1.0) and cmsgpack (lua-cmsgpack 0.4.0), written in Go to give the C
+// versions' outputs and errors. The cjson settings (encode_max_depth,
+// encode_number_precision...) are state a script can change, as in Redis:
+// EVAL scripts share one set until [Runtime.Flush] (SCRIPT FLUSH gives
+// Redis a new Lua state), functions another.
+//
 // # Known differences from Redis
 //
 //   - Errors raised by the Lua VM itself carry gopher-lua's texts ("cannot
@@ -86,7 +97,9 @@
 //     to perform arithmetic on a nil value"; syntax errors other than
 //     "unexpected symbol"). Every error text Redis itself produces matches.
 //   - Tables iterate in insertion order, not Lua 5.1's hash order: pairs(),
-//     and map and set replies, may list keys in another order than Redis.
+//     map and set replies, the objects cjson.encode writes and the maps
+//     cmsgpack.pack writes may list keys in another order than Redis
+//     (arrays, and a table's array part before its other keys, agree).
 //     Library functions in FUNCTION LIST are in registration order (Redis:
 //     dict order).
 //   - Numbers converted to strings implicitly by other string functions
@@ -94,7 +107,8 @@
 //     use gopher-lua's formatting.
 //   - Library-level locals of a function library are per Lua state, not
 //     shared by all FCALLs as in Redis's single Lua state.
-//   - cjson and cmsgpack are not built yet: the globals lack them.
+//   - cjson.decode("nan(123)") keeps no NaN payload (glibc's strtod
+//     does), which only cmsgpack.pack of the result would show.
 //   - LZF-compressed FUNCTION DUMP payloads restore both ways but are not
 //     byte-identical to Redis's (Redis's compressor starts from an
 //     uninitialised hash table); uncompressed ones are.

@@ -38,6 +38,7 @@ func (e *env) runBoth(t *testing.T, rt *script.Runtime, c evalCase, proto int) (
 	reset()
 	w, _ := cl.rawDo(evalArgs(cmd, c.body, c.keys, c.args)...)
 	reset()
+	rt.Flush() // as SCRIPT FLUSH did there: it also resets the cjson settings
 	var r resp.Reply
 	s, errReply, ok := rt.Load(c.body)
 	if !ok {
@@ -182,8 +183,7 @@ func TestEvalLibrariesRedis(t *testing.T) {
 		{name: "table.concat", body: `return table.concat({1, 2.5, "x", 1e15}, ",")`},
 		{name: "string.rep", body: `return string.rep("ab", 3)`},
 		{name: "string methods", body: `return ("hello"):upper() .. ("x"):rep(2) .. #("abc")`},
-		// cjson and cmsgpack are not built yet (see the package doc).
-		{name: "globals", body: `local t = {} for k in pairs(_G) do if k ~= "cjson" and k ~= "cmsgpack" then t[#t + 1] = k end end table.sort(t) return t`},
+		{name: "globals", body: `local t = {} for k in pairs(_G) do t[#t + 1] = k end table.sort(t) return t`},
 		{name: "redis table", body: `local t = {} for k in pairs(redis) do t[#t + 1] = k end table.sort(t) return t`},
 		{name: "string lib", body: `local t = {} for k in pairs(string) do t[#t + 1] = k end table.sort(t) return t`},
 		{name: "math lib", body: `local t = {} for k, v in pairs(math) do t[#t + 1] = k .. "=" .. type(v) end table.sort(t) return t`},
@@ -191,6 +191,12 @@ func TestEvalLibrariesRedis(t *testing.T) {
 		{name: "coroutine lib", body: `local t = {} for k in pairs(coroutine) do t[#t + 1] = k end table.sort(t) return t`},
 		{name: "bit lib", body: `local t = {} for k in pairs(bit) do t[#t + 1] = k end table.sort(t) return t`},
 		{name: "struct lib", body: `local t = {} for k in pairs(struct) do t[#t + 1] = k end table.sort(t) return t`},
+		{name: "cjson lib", body: `local t = {} for k, v in pairs(cjson) do t[#t + 1] = k .. "=" .. type(v) end table.sort(t) return t`},
+		{name: "cmsgpack lib", body: `local t = {} for k, v in pairs(cmsgpack) do t[#t + 1] = k .. "=" .. type(v) end table.sort(t) return t`},
+		{name: "library versions", body: `return {cjson._NAME, cjson._VERSION, cmsgpack._NAME, cmsgpack._VERSION, cmsgpack._COPYRIGHT, cmsgpack._DESCRIPTION}`},
+		{name: "modify cjson", body: `cjson.encode = nil`},
+		{name: "modify cmsgpack", body: `cmsgpack.x = 1`},
+		{name: "pcall library error", body: `return {pcall(bit.band, {})}`},
 		{name: "rawget globals", body: `return rawget(_G, "string") == string`},
 		{name: "string metatable index", body: `return getmetatable("").__index == string`},
 		{name: "getmetatable library", body: `return getmetatable(string) == nil`},

@@ -163,9 +163,7 @@ func tableConcat(L *lua.LState) int {
 }
 
 // argError raises Lua 5.1's luaL_argerror text.
-func argError(L *lua.LState, n int, fn, msg string) {
-	L.RaiseError("bad argument #%d to '%s' (%s)", n, fn, msg)
-}
+func argError(L *lua.LState, n int, fn, msg string) { libArgError(L, n, fn, msg) }
 
 // checkNumber is luaL_checknumber: numbers and numeric strings.
 func checkNumber(L *lua.LState, n int, fn string) float64 {

@@ -35,6 +35,9 @@ type Runtime struct {
 
 	randMu sync.Mutex
 	randX  uint64 // Redis's lrand48 state (48 bits), shared like Redis's
+
+	evalJSON *jsonConfig // the cjson configuration of EVAL scripts
+	fnJSON   *jsonConfig // the cjson configuration of functions
 }
 
 // New returns a Runtime.
@@ -55,6 +58,9 @@ func New(opts Options) *Runtime {
 		log:   opts.Logger,
 		pool:  make(chan *vm, opts.MaxIdleVMs),
 		randX: 0x1234ABCD330E,
+
+		evalJSON: newJSONConfig(),
+		fnJSON:   newJSONConfig(),
 	}
 	rt.scripts.bySHA = map[string]*Script{}
 	rt.scripts.maxN = opts.MaxScripts
@@ -80,8 +86,13 @@ func (rt *Runtime) Lookup(sha string) *Script {
 // Exists reports whether a script is cached (SCRIPT EXISTS).
 func (rt *Runtime) Exists(sha string) bool { return rt.Lookup(sha) != nil }
 
-// Flush empties the script cache (SCRIPT FLUSH).
-func (rt *Runtime) Flush() { rt.scripts.flush() }
+// Flush empties the script cache (SCRIPT FLUSH). Like Redis, which
+// starts a new Lua state for it, it also resets what scripts can
+// configure: the cjson settings of EVAL scripts.
+func (rt *Runtime) Flush() {
+	rt.scripts.flush()
+	rt.evalJSON.reset()
+}
 
 // CacheStats returns how many scripts are cached and their total size.
 func (rt *Runtime) CacheStats() (scripts, bytes int) { return rt.scripts.stats() }

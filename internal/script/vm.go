@@ -32,6 +32,7 @@ type vm struct {
 
 	concatFn *lua.LFunction
 	errFn    *lua.LFunction
+	null     *lua.LUserData // cjson.null, C's NULL light userdata
 
 	gen     uint64                                 // cache generation the closures belong to
 	scripts map[*Script]*lua.LFunction             // EVAL closures
@@ -58,6 +59,8 @@ func newVM(rt *Runtime) *vm {
 	}
 	v.concatFn = L.NewFunction(concat)
 	v.errFn = L.NewFunction(v.errorHandler)
+	v.null = L.NewUserData()
+	v.null.Value = nullPointer
 	v.setup()
 	return v
 }
@@ -83,9 +86,6 @@ func (v *vm) setup() {
 	libs := map[string]*lua.LTable{
 		"bit":    openBit(L),
 		"struct": openStruct(L),
-	}
-	for name, open := range extraLibs {
-		libs[name] = open(L)
 	}
 	for _, name := range []string{"string", "math", "table", "coroutine"} {
 		libs[name] = G.RawGetString(name).(*lua.LTable)
@@ -114,14 +114,21 @@ func (v *vm) setup() {
 	smt.RawSetString("__index", base.RawGetString("string"))
 	L.SetMetatable(lua.LString(""), smt)
 
+	// cjson keeps a configuration: EVAL scripts share one, functions
+	// another (see cjson.go). cmsgpack has none.
+	cmsgpack := v.readOnly(v.openCMsgpack(), nil)
 	v.evalBack = copyTable(L, base)
 	v.evalBack.RawSetString("redis", v.readOnly(v.redisTable(true), nil))
+	v.evalBack.RawSetString("cjson", v.readOnly(v.openCJSON(v.rt.evalJSON), nil))
+	v.evalBack.RawSetString("cmsgpack", cmsgpack)
 	v.evalBack.RawSetString("__redis__err__handler", v.errFn)
 	v.evalEnv = v.readOnly(v.evalBack, v.globalIndex(func() *lua.LTable { return v.evalBack }))
 	v.evalBack.RawSetString("_G", v.evalEnv)
 
 	v.fnBack = copyTable(L, base)
 	v.fnBack.RawSetString("redis", v.readOnly(v.redisTable(false), nil))
+	v.fnBack.RawSetString("cjson", v.readOnly(v.openCJSON(v.rt.fnJSON), nil))
+	v.fnBack.RawSetString("cmsgpack", cmsgpack)
 	v.loadBack = L.NewTable()
 	loadRedis := v.libraryAPI()
 	v.loadBack.RawSetString("redis", v.readOnly(loadRedis, v.globalIndex(func() *lua.LTable { return loadRedis })))
@@ -129,9 +136,6 @@ func (v *vm) setup() {
 	v.fnEnv = v.readOnly(nil, v.globalIndex(func() *lua.LTable { return v.fnCur }))
 	v.fnBack.RawSetString("_G", v.fnEnv)
 }
-
-// extraLibs are further bundled libraries, by global name.
-var extraLibs = map[string]func(*lua.LState) *lua.LTable{}
 
 // baseGlobals are the globals of Redis 7.0's Lua besides the libraries,
 // redis, KEYS, ARGV and __redis__err__handler (checked against
@@ -161,6 +165,16 @@ func (v *vm) readOnly(back *lua.LTable, index lua.LValue) *lua.LTable {
 	L.SetMetatable(p, mt)
 	v.ro[p] = back
 	return p
+}
+
+// seeThrough returns the table behind a read-only proxy, t itself for any
+// other table: what Redis's libraries see when they walk a table (Redis's
+// read-only tables are plain tables with a flag).
+func (v *vm) seeThrough(t *lua.LTable) *lua.LTable {
+	if b, ok := v.backing(t); ok && b != nil {
+		return b
+	}
+	return t
 }
 
 // backing returns the table a proxy stands for (nil for none).
