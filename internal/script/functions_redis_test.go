@@ -2,6 +2,8 @@ package script_test
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/kevydb/kevy/internal/script"
@@ -69,20 +71,29 @@ func TestFunctionLoadRedis(t *testing.T) {
 		cl := e.client[proto]
 		cl.do("FUNCTION", "FLUSH")
 		rt.Functions().Flush()
-		cl.do("FUNCTION", "LOAD", libHello)
-		_, _, ok := rt.Functions().Load(libHello, false)
-		require.True(t, ok)
-		// Redis lists a library's functions in its dict's order, which
-		// varies between runs: compare a one-function library.
 		one := "#!lua name=one\nredis.register_function{function_name='only', callback=function() return 1 end, flags={'no-writes', 'allow-oom'}, description='d'}"
-		cl.do("FUNCTION", "FLUSH")
-		rt.Functions().Flush()
-		cl.do("FUNCTION", "LOAD", one)
-		rt.Functions().Load(one, false)
-		for _, args := range [][]string{{"FUNCTION", "LIST"}, {"FUNCTION", "LIST", "WITHCODE"}} {
-			w, _ := cl.rawDo(args...)
-			got := rt.Functions().List("", len(args) == 3)
-			assert.Equal(t, string(w), string(resp.AppendReplyProto(nil, got, proto)), "%v", args)
+		for _, code := range []string{libHello, one} {
+			cl.do("FUNCTION", "LOAD", code)
+			_, _, ok := rt.Functions().Load(code, false)
+			require.True(t, ok)
+		}
+		for _, args := range [][]string{{"FUNCTION", "LIST"}, {"FUNCTION", "LIST", "WITHCODE"},
+			{"FUNCTION", "LIST", "LIBRARYNAME", "he*"}, {"FUNCTION", "LIST", "WITHCODE", "LIBRARYNAME", "o*"}} {
+			w, theirs := cl.rawDo(args...)
+			require.Equal(t, string(w), string(resp.AppendReplyProto(nil, theirs, proto)), "the reply reads back to its bytes")
+			pattern, withCode := "", false
+			for i := 2; i < len(args); i++ {
+				switch args[i] {
+				case "WITHCODE":
+					withCode = true
+				case "LIBRARYNAME":
+					i++
+					pattern = args[i]
+				}
+			}
+			got := rt.Functions().List(pattern, withCode)
+			assert.Equal(t, string(resp.AppendReplyProto(nil, sortFunctionList(theirs), proto)),
+				string(resp.AppendReplyProto(nil, sortFunctionList(got), proto)), "%v", args)
 		}
 		cl.do("FUNCTION", "FLUSH")
 		rt.Functions().Flush()
@@ -182,4 +193,39 @@ func TestFunctionDumpRestoreRedis(t *testing.T) {
 		}
 		assert.Equal(t, string(w), string(resp.AppendReply(nil, got)), "RESTORE %s", c.policy)
 	}
+}
+
+// sortFunctionList orders a FUNCTION LIST reply's libraries, and each
+// library's functions, by name. Redis lists both in its dicts' order,
+// which changes from run to run (the dict hash is seeded at startup), so
+// only the sorted replies can be compared.
+func sortFunctionList(r resp.Reply) resp.Reply {
+	field := func(entry resp.Reply, name string) *resp.Reply {
+		for i := 0; i+1 < len(entry.Elems); i += 2 {
+			if entry.Elems[i].Str == name {
+				return &entry.Elems[i+1]
+			}
+		}
+		return &resp.Reply{}
+	}
+	byName := func(key string) func(a, b resp.Reply) int {
+		return func(a, b resp.Reply) int { return strings.Compare(field(a, key).Str, field(b, key).Str) }
+	}
+	r = cloneReply(r)
+	slices.SortFunc(r.Elems, byName("library_name"))
+	for _, lib := range r.Elems {
+		slices.SortFunc(field(lib, "functions").Elems, byName("name"))
+	}
+	return r
+}
+
+func cloneReply(r resp.Reply) resp.Reply {
+	if r.Elems != nil {
+		elems := make([]resp.Reply, len(r.Elems))
+		for i, e := range r.Elems {
+			elems[i] = cloneReply(e)
+		}
+		r.Elems = elems
+	}
+	return r
 }
