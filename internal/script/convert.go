@@ -100,17 +100,108 @@ const maxReplyDepth = 3998
 
 const msgStackLimit = "ERR reached lua stack limit"
 
+// The bounds of a script's return value besides its depth. Redis has none,
+// but a table can hold another table many times: with t[1] and t[2] both
+// holding t, a return value of a few bytes of Lua expands into 2^3998
+// replies, and one holding a 100 MB string twenty times into 2 GB that the
+// engine would have to write. A reply may have maxReplyFreeElems
+// elements, or more while it has at most replyExpansion times as many as
+// the values reachable from the Lua value (so a large table converts, as
+// in Redis, while a table repeated over and over does not), and at most
+// maxReplyBytes of strings. Past that the script's reply is
+// msgReplyTooLarge.
+const (
+	maxReplyFreeElems = 1 << 20
+	replyExpansion    = 4
+	maxReplyBytes     = 1 << 30
+)
+
+const msgReplyTooLarge = "ERR script reply too large (it repeats its tables beyond 4 times its size, or holds more than 1 GB of strings)"
+
+// replyConverter converts a script's return value (luaReplyToRedisReply)
+// and counts what it made.
+type replyConverter struct {
+	root     lua.LValue
+	proto    int // the script's redis.setresp
+	maxElems int // maxReplyFreeElems, then the bound measured from root
+	measured bool
+	elems    int
+	bytes    int
+	over     bool // a bound was passed: the result is thrown away
+}
+
 // luaToReply converts a script's return value; proto is the script's
 // redis.setresp.
-func (v *vm) luaToReply(val lua.LValue, proto, depth int) resp.Reply {
+func (v *vm) luaToReply(val lua.LValue, proto int) resp.Reply {
+	c := replyConverter{root: val, proto: proto, maxElems: v.rt.maxReplyFreeElems}
+	r := c.convert(val, 0)
+	if c.over {
+		return resp.Err(msgReplyTooLarge)
+	}
+	return r
+}
+
+// count adds one reply, and reports whether the conversion may go on.
+func (c *replyConverter) count() bool {
+	if c.elems++; c.elems > c.maxElems {
+		if !c.measured {
+			c.measured = true
+			c.maxElems = max(c.maxElems, replyExpansion*reachable(c.root))
+		}
+		c.over = c.elems > c.maxElems
+	}
+	return !c.over
+}
+
+// reachable counts the values reachable from val through table keys and
+// values, each table once: the size of the Lua value, however often it
+// repeats its parts.
+func reachable(val lua.LValue) int {
+	t, ok := val.(*lua.LTable)
+	if !ok {
+		return 1
+	}
+	seen := map[*lua.LTable]bool{t: true}
+	stack := []*lua.LTable{t}
+	n := 1
+	visit := func(v lua.LValue) {
+		n++
+		if t, ok := v.(*lua.LTable); ok && !seen[t] {
+			seen[t] = true
+			stack = append(stack, t)
+		}
+	}
+	for len(stack) > 0 {
+		t := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		for k, v := t.Next(lua.LNil); k != lua.LNil; k, v = t.Next(k) {
+			visit(k)
+			visit(v)
+		}
+	}
+	return n
+}
+
+// text adds a reply's n bytes of text.
+func (c *replyConverter) text(n int) {
+	if c.bytes += n; c.bytes > maxReplyBytes {
+		c.over = true
+	}
+}
+
+func (c *replyConverter) convert(val lua.LValue, depth int) resp.Reply {
+	if !c.count() {
+		return resp.Reply{}
+	}
 	if depth > maxReplyDepth {
 		return resp.Err(msgStackLimit)
 	}
 	switch x := val.(type) {
 	case lua.LString:
+		c.text(len(x))
 		return resp.BulkReply(string(x))
 	case lua.LBool:
-		if proto == 2 {
+		if c.proto == 2 {
 			if x {
 				return resp.One
 			}
@@ -123,27 +214,31 @@ func (v *vm) luaToReply(val lua.LValue, proto, depth int) resp.Reply {
 	case lua.LNumber:
 		return resp.IntReply(toInt64(float64(x)))
 	case *lua.LTable:
-		return v.tableToReply(x, proto, depth)
+		return c.table(x, depth)
 	}
 	return resp.NilReply
 }
 
-func (v *vm) tableToReply(t *lua.LTable, proto, depth int) resp.Reply {
+func (c *replyConverter) table(t *lua.LTable, depth int) resp.Reply {
 	if e, ok := t.RawGetString("err").(lua.LString); ok {
+		c.text(len(e))
 		return resp.Err(errorReplyText(string(e)))
 	}
 	if s, ok := t.RawGetString("ok").(lua.LString); ok {
+		c.text(len(s))
 		return resp.StatusReply(noCRLF(string(s)))
 	}
 	if d, ok := t.RawGetString("double").(lua.LNumber); ok {
 		return resp.Reply{Kind: resp.Double, Str: fmtDouble(float64(d))}
 	}
 	if b, ok := t.RawGetString("big_number").(lua.LString); ok {
+		c.text(len(b))
 		return resp.Reply{Kind: resp.BigNumber, Str: noCRLF(string(b))}
 	}
 	if vt, ok := t.RawGetString("verbatim_string").(*lua.LTable); ok {
 		if f, ok := vt.RawGetString("format").(lua.LString); ok {
 			if s, ok := vt.RawGetString("string").(lua.LString); ok {
+				c.text(len(s))
 				format := string(f) + "\x00\x00\x00"
 				return resp.Reply{Kind: resp.Verbatim, Str: format[:3] + ":" + string(s)}
 			}
@@ -151,25 +246,25 @@ func (v *vm) tableToReply(t *lua.LTable, proto, depth int) resp.Reply {
 	}
 	if m, ok := t.RawGetString("map").(*lua.LTable); ok {
 		elems := []resp.Reply{}
-		for k, val := m.Next(lua.LNil); k != lua.LNil; k, val = m.Next(k) {
-			elems = append(elems, v.luaToReply(k, proto, depth+1), v.luaToReply(val, proto, depth+1))
+		for k, val := m.Next(lua.LNil); k != lua.LNil && !c.over; k, val = m.Next(k) {
+			elems = append(elems, c.convert(k, depth+1), c.convert(val, depth+1))
 		}
 		return resp.Reply{Kind: resp.Map, Elems: elems}
 	}
 	if s, ok := t.RawGetString("set").(*lua.LTable); ok {
 		elems := []resp.Reply{}
-		for k, _ := s.Next(lua.LNil); k != lua.LNil; k, _ = s.Next(k) {
-			elems = append(elems, v.luaToReply(k, proto, depth+1))
+		for k, _ := s.Next(lua.LNil); k != lua.LNil && !c.over; k, _ = s.Next(k) {
+			elems = append(elems, c.convert(k, depth+1))
 		}
 		return resp.Reply{Kind: resp.Set, Elems: elems}
 	}
 	elems := []resp.Reply{}
-	for j := 1; ; j++ {
+	for j := 1; !c.over; j++ {
 		e := t.RawGetInt(j)
 		if e == lua.LNil {
 			break
 		}
-		elems = append(elems, v.luaToReply(e, proto, depth+1))
+		elems = append(elems, c.convert(e, depth+1))
 	}
 	return resp.ArrayReply(elems)
 }

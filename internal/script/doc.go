@@ -63,7 +63,11 @@
 //     value stack, strings built by string.rep, struct.pack, cjson.encode
 //     and cmsgpack.pack at most 512 MB, a return value nested at most 3998
 //     deep ("reached lua stack limit", as Redis), FUNCTION LOAD's run of a
-//     library 500 ms. cjson and cmsgpack keep Redis's own limits (nesting
+//     library 500 ms. A return value may also not expand far beyond its
+//     size in Lua (a table holding itself twice would expand into 2^3998
+//     replies): past 2^20 replies it may have at most 4 times as many as
+//     the values it reaches, and 1 GB of strings in all, or the reply is
+//     an error (Redis has no such bound and would run out of memory). cjson and cmsgpack keep Redis's own limits (nesting
 //     depths, and the 8000 Lua stack slots their C code may use, with
 //     Redis's errors past them) and check the run's context as they go, so
 //     SCRIPT KILL stops an encoder walking a table that holds itself. A Go

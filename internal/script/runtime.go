@@ -38,6 +38,8 @@ type Runtime struct {
 
 	evalJSON *jsonConfig // the cjson configuration of EVAL scripts
 	fnJSON   *jsonConfig // the cjson configuration of functions
+
+	maxReplyFreeElems int // maxReplyFreeElems; lowered by tests
 }
 
 // New returns a Runtime.
@@ -61,6 +63,8 @@ func New(opts Options) *Runtime {
 
 		evalJSON: newJSONConfig(),
 		fnJSON:   newJSONConfig(),
+
+		maxReplyFreeElems: maxReplyFreeElems,
 	}
 	rt.scripts.bySHA = map[string]*Script{}
 	rt.scripts.maxN = opts.MaxScripts
@@ -187,7 +191,7 @@ func (v *vm) call(req *Request, name string, flags Flags, fn *lua.LFunction, arg
 	var reply resp.Reply
 	var runErr error
 	if err == nil {
-		reply = v.luaToReply(L.Get(-1), run.proto, 0)
+		reply = v.luaToReply(L.Get(-1), run.proto)
 	} else {
 		reply, runErr = v.failure(err, run, ctx)
 	}

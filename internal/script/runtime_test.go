@@ -4,6 +4,7 @@ import (
 	"context"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/kevydb/kevy/internal/script"
 	"github.com/kevydb/kevy/resp"
@@ -91,6 +92,49 @@ func TestReplyDepthBounded(t *testing.T) {
 	}
 	assert.Equal(t, resp.Err("ERR reached lua stack limit"), r)
 	assert.Equal(t, 3999, depth)
+}
+
+// TestReplySharedTablesBounded returns values that expand far beyond
+// their size in Lua: a table holding itself twice (2^3998 replies once
+// expanded) and a 64 MB string held 17 times. Both must end in an error
+// reply, quickly, instead of wedging the caller.
+func TestReplySharedTablesBounded(t *testing.T) {
+	const msgTooLarge = "ERR script reply too large (it repeats its tables beyond 4 times its size, or holds more than 1 GB of strings)"
+	rt := script.New(script.Options{})
+	for _, body := range []string{
+		`local t = {} t[1] = t t[2] = t return t`,
+		`local t = {} t.map = {[1] = t, [2] = t} return t`,
+		`local s = string.rep("x", 2^26) local t = {} for i = 1, 17 do t[i] = s end return t`,
+	} {
+		s, _, ok := rt.Load(body)
+		require.True(t, ok)
+		done := make(chan resp.Reply, 1)
+		go func() {
+			r, _ := rt.Eval(s, &script.Request{Ctx: context.Background(), Caller: &memCaller{}})
+			done <- r
+		}()
+		select {
+		case r := <-done:
+			assert.Equal(t, resp.Err(msgTooLarge), r, body)
+		case <-time.After(2 * time.Minute):
+			t.Fatalf("no reply after 2 minutes: %s", body)
+		}
+	}
+	// Big but legitimate replies still convert: 15 times 64 MB, and past
+	// the free allowance of 2^20 replies a large array, a table repeated 4
+	// times and many small tables.
+	for body, n := range map[string]int{
+		`local s = string.rep("x", 2^26) local t = {} for i = 1, 15 do t[i] = s end return t`: 15,
+		`local t = {} for i = 1, 2^20 + 1 do t[i] = i end return t`:                           1<<20 + 1,
+		`local a = {} for i = 1, 2^18 do a[i] = i end return {a, a, a, a}`:                    4,
+		`local t = {} for i = 1, 2^19 do t[i] = {i} end return t`:                             1 << 19,
+	} {
+		s, _, ok := rt.Load(body)
+		require.True(t, ok)
+		r, err := rt.Eval(s, &script.Request{Ctx: context.Background(), Caller: &memCaller{}})
+		require.NoError(t, err)
+		assert.Len(t, r.Elems, n, body)
+	}
 }
 
 func TestCacheBounded(t *testing.T) {
