@@ -46,6 +46,13 @@ func compile(source, name string) (*lua.FunctionProto, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s:%d: %s", name, compileLine(err), compileMsg(err))
 	}
+	// The script function is a nested vararg function, which gopher-lua
+	// (as Lua 5.1 with LUA_COMPAT_VARARG) gives an "arg" table of its
+	// arguments on every call unless its body uses "...". Lua 5.1 never
+	// does that for a main chunk, which is what a script is in Redis: the
+	// table is not built (it cost a Go map per run), and the local "arg"
+	// the compiler reserved stays nil.
+	proto.FunctionPrototypes[0].IsVarArg &^= lua.VarArgNeedsArg
 	return proto, nil
 }
 

@@ -111,6 +111,9 @@
 //     use gopher-lua's formatting.
 //   - Library-level locals of a function library are per Lua state, not
 //     shared by all FCALLs as in Redis's single Lua state.
+//   - A script is compiled as a nested vararg function (see compile.go),
+//     so at its top level "arg" is a local holding nil where Redis, whose
+//     scripts are main chunks, raises the missing-global error.
 //   - cjson.decode("nan(123)") keeps no NaN payload (glibc's strtod
 //     does), which only cmsgpack.pack of the result would show.
 //   - LZF-compressed FUNCTION DUMP payloads restore both ways but are not

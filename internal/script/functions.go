@@ -402,10 +402,10 @@ func (v *vm) loadLibrary(lib *Library, timeout time.Duration) (*loadState, error
 	L := v.L
 	ls := &loadState{lib: lib, funcs: map[string]*Function{}, fns: map[string]*lua.LFunction{}}
 	v.load = ls
-	v.fnCur = v.loadBack
+	v.setFnCur(v.loadBack)
 	defer func() {
 		v.load = nil
-		v.fnCur = v.fnBack
+		v.setFnCur(v.fnBack)
 	}()
 	fn, err := v.instantiate(lib.proto, v.fnEnv)
 	if err != nil {

@@ -154,17 +154,53 @@ func TestCacheBounded(t *testing.T) {
 }
 
 // BenchmarkEvalTwoCalls runs a cached script doing GET then INCR on one
-// key, the shape the engine integration will be compared with.
+// key, the shape the engine integration will be compared with: under a
+// context that cannot end (context.Background, as an embedded caller may
+// pass) and under a cancellable one (what the engine gives every run, for
+// SCRIPT KILL and BUSY).
 func BenchmarkEvalTwoCalls(b *testing.B) {
-	rt := script.New(script.Options{})
-	s, _, _ := rt.Load(`redis.call("GET", KEYS[1]) return redis.call("INCR", KEYS[1])`)
-	caller := &memCaller{m: map[string]string{}}
-	keys := []string{"k"}
-	b.ReportAllocs()
-	for b.Loop() {
-		r, _ := rt.Eval(s, &script.Request{Ctx: context.Background(), Caller: caller, Keys: keys})
-		if r.Kind != resp.Int {
-			b.Fatal(r)
-		}
+	cancellable, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	for _, bc := range []struct {
+		name string
+		ctx  context.Context
+	}{{"ctx=background", context.Background()}, {"ctx=cancellable", cancellable}} {
+		b.Run(bc.name, func(b *testing.B) {
+			rt := script.New(script.Options{})
+			s, _, _ := rt.Load(`redis.call("GET", KEYS[1]) return redis.call("INCR", KEYS[1])`)
+			caller := &memCaller{m: map[string]string{}}
+			keys := []string{"k"}
+			b.ReportAllocs()
+			for b.Loop() {
+				r, _ := rt.Eval(s, &script.Request{Ctx: bc.ctx, Caller: caller, Keys: keys})
+				if r.Kind != resp.Int {
+					b.Fatal(r)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkEvalLoop runs a script that spends its time in Lua
+// instructions, where the per-instruction cost of checking the context
+// shows.
+func BenchmarkEvalLoop(b *testing.B) {
+	cancellable, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	for _, bc := range []struct {
+		name string
+		ctx  context.Context
+	}{{"ctx=background", context.Background()}, {"ctx=cancellable", cancellable}} {
+		b.Run(bc.name, func(b *testing.B) {
+			rt := script.New(script.Options{})
+			s, _, _ := rt.Load(`local n = 0 for i = 1, 1000 do n = n + i % 7 end return n`)
+			b.ReportAllocs()
+			for b.Loop() {
+				r, _ := rt.Eval(s, &script.Request{Ctx: bc.ctx, Caller: &memCaller{}})
+				if r.Kind != resp.Int {
+					b.Fatal(r)
+				}
+			}
+		})
 	}
 }

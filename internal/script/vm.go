@@ -23,12 +23,13 @@ type vm struct {
 
 	ro map[*lua.LTable]*lua.LTable // read-only proxy -> the table behind it
 
-	evalEnv  *lua.LTable // _G of EVAL scripts (a proxy)
-	evalBack *lua.LTable // behind evalEnv: KEYS, ARGV set per run
-	fnEnv    *lua.LTable // _G of function libraries (a proxy)
-	fnBack   *lua.LTable // behind fnEnv while functions run
-	loadBack *lua.LTable // behind fnEnv while FUNCTION LOAD runs a library
-	fnCur    *lua.LTable // fnBack or loadBack
+	evalEnv  *lua.LTable                    // _G of EVAL scripts (a proxy)
+	evalBack *lua.LTable                    // behind evalEnv: KEYS, ARGV set per run
+	fnEnv    *lua.LTable                    // _G of function libraries (a proxy)
+	fnBack   *lua.LTable                    // behind fnEnv while functions run
+	loadBack *lua.LTable                    // behind fnEnv while FUNCTION LOAD runs a library
+	fnCur    *lua.LTable                    // fnBack or loadBack (see setFnCur)
+	envIndex map[*lua.LTable]*lua.LFunction // what getmetatable shows as the globals proxies' __index
 
 	concatFn *lua.LFunction
 	errFn    *lua.LFunction
@@ -122,7 +123,16 @@ func (v *vm) setup() {
 	v.evalBack.RawSetString("cjson", v.readOnly(v.openCJSON(v.rt.evalJSON), nil))
 	v.evalBack.RawSetString("cmsgpack", cmsgpack)
 	v.evalBack.RawSetString("__redis__err__handler", v.errFn)
-	v.evalEnv = v.readOnly(v.evalBack, v.globalIndex(func() *lua.LTable { return v.evalBack }))
+	// A global is read through the proxy's __index, the table behind it,
+	// whose own __index raises the missing-global error: a hit costs a
+	// table lookup, not a Go call. getmetatable(_G) shows a function as
+	// Redis does (envIndex).
+	missing := L.NewTable()
+	missing.RawSetString("__index", L.NewFunction(missingGlobal))
+	v.envIndex = map[*lua.LTable]*lua.LFunction{}
+	v.evalEnv = v.readOnly(v.evalBack, nil)
+	L.SetMetatable(v.evalBack, missing)
+	v.envIndex[v.evalEnv] = missing.RawGetString("__index").(*lua.LFunction)
 	v.evalBack.RawSetString("_G", v.evalEnv)
 
 	v.fnBack = copyTable(L, base)
@@ -132,9 +142,30 @@ func (v *vm) setup() {
 	v.loadBack = L.NewTable()
 	loadRedis := v.libraryAPI()
 	v.loadBack.RawSetString("redis", v.readOnly(loadRedis, v.globalIndex(func() *lua.LTable { return loadRedis })))
-	v.fnCur = v.fnBack
-	v.fnEnv = v.readOnly(nil, v.globalIndex(func() *lua.LTable { return v.fnCur }))
+	L.SetMetatable(v.fnBack, missing)
+	L.SetMetatable(v.loadBack, missing)
+	v.fnEnv = v.readOnly(nil, v.fnBack)
+	v.envIndex[v.fnEnv] = v.envIndex[v.evalEnv]
+	v.setFnCur(v.fnBack)
 	v.fnBack.RawSetString("_G", v.fnEnv)
+}
+
+// setFnCur puts t (fnBack or loadBack) behind the globals of functions.
+func (v *vm) setFnCur(t *lua.LTable) {
+	v.fnCur = t
+	v.L.GetMetatable(v.fnEnv).(*lua.LTable).RawSetString("__index", t)
+}
+
+// missingGlobal is Redis's luaProtectedTableError, the __index of the
+// tables behind the globals proxies (and what getmetatable(_G) shows):
+// reading a name they lack is the "nonexistent global variable" error.
+func missingGlobal(L *lua.LState) int {
+	name, ok := asString(L.Get(2))
+	if !ok {
+		libError(L, "Second argument to luaProtectedTableError must be a string or number")
+	}
+	libError(L, "Script attempted to access nonexistent global variable '%s'", name)
+	return 0
 }
 
 // baseGlobals are the globals of Redis 7.0's Lua besides the libraries,
@@ -193,18 +224,13 @@ func readOnlyError(L *lua.LState) int {
 	return 0
 }
 
-// globalIndex is the __index of a globals proxy: a missing name is
-// Redis's "nonexistent global variable" error.
+// globalIndex returns an __index function that reads back(), a missing
+// name being Redis's "nonexistent global variable" error.
 func (v *vm) globalIndex(back func() *lua.LTable) *lua.LFunction {
 	return v.L.NewFunction(func(L *lua.LState) int {
-		k := L.Get(2)
-		val := back().RawGet(k)
+		val := back().RawGet(L.Get(2))
 		if val == lua.LNil {
-			name, ok := asString(k)
-			if !ok {
-				L.RaiseError("Second argument to luaProtectedTableError must be a string or number")
-			}
-			L.RaiseError("Script attempted to access nonexistent global variable '%s'", name)
+			return missingGlobal(L)
 		}
 		L.Push(val)
 		return 1
@@ -317,9 +343,9 @@ func (v *vm) getmetatable(L *lua.LState) int {
 	val := L.CheckAny(1)
 	if t, ok := val.(*lua.LTable); ok {
 		if _, isRO := v.ro[t]; isRO {
-			if t == v.evalEnv || t == v.fnEnv {
+			if index := v.envIndex[t]; index != nil {
 				mt := L.NewTable()
-				mt.RawSetString("__index", L.GetMetatable(t).(*lua.LTable).RawGetString("__index"))
+				mt.RawSetString("__index", index)
 				L.Push(v.readOnly(mt, nil))
 				return 1
 			}
