@@ -74,7 +74,11 @@
 //     panic inside the VM becomes an error reply and the state is
 //     discarded. The Lua heap itself is not bounded (neither is Redis's):
 //     a script that builds an enormous table is stopped by the engine's
-//     context, as a slow one is.
+//     context, as a slow one is. One single step is not: gopher-lua keeps
+//     every positive integer key below 2^26 in a table's array part, so
+//     t[2^26 - 1] = 1 (or cmsgpack.unpack of a map with such a key)
+//     allocates 1 GB and fills it before the context is looked at again;
+//     Lua 5.1 puts such a key in the hash part.
 //
 // # Sandbox
 //
