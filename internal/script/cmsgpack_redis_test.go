@@ -18,6 +18,13 @@ func unpackCase(name, call, payload string) evalCase {
 	return evalCase{name: call + " " + name, body: luaDump + `return dump({cmsgpack.` + call + `(` + payload + `)})`}
 }
 
+// unpackShapeCase is unpackCase for large results: how many values, and
+// how deep the last one nests through t[1].
+func unpackShapeCase(name, call, payload string) evalCase {
+	return evalCase{name: call + " " + name, body: `local t = {cmsgpack.` + call + `(` + payload + `)} ` +
+		`local d, v = 0, t[#t] while type(v) == 'table' do d = d + 1 v = v[1] end return {#t, d, type(t[1]), type(t[#t])}`}
+}
+
 func TestCMsgpackPackRedis(t *testing.T) {
 	runCases(t, []evalCase{
 		packCase("zero", `0`),
@@ -136,12 +143,12 @@ func TestCMsgpackUnpackRedis(t *testing.T) {
 		unpackCase("value after bad", "unpack", `"\1\193\2"`),
 		unpackCase("no argument", "unpack", ``),
 		unpackCase("table argument", "unpack", `{}`),
-		unpackCase("7999 values", "unpack", `string.rep("\1", 7999)`),
-		unpackCase("8000 values", "unpack", `string.rep("\1", 8000)`),
-		unpackCase("nested 3990", "unpack", `string.rep("\145", 3990) .. "\1"`),
-		unpackCase("nested 4000", "unpack", `string.rep("\145", 4000) .. "\1"`),
-		unpackCase("nested maps", "unpack", `string.rep("\129\1", 3000) .. "\1"`),
-		unpackCase("nested map keys", "unpack", `string.rep("\129", 5000) .. "\1"`),
+		unpackShapeCase("7999 values", "unpack", `string.rep("\1", 7999)`),
+		unpackShapeCase("8000 values", "unpack", `string.rep("\1", 8000)`),
+		unpackShapeCase("nested 3990", "unpack", `string.rep("\145", 3990) .. "\1"`),
+		unpackShapeCase("nested 4000", "unpack", `string.rep("\145", 4000) .. "\1"`),
+		unpackShapeCase("nested maps", "unpack", `string.rep("\129\1", 3000) .. "\1"`),
+		unpackShapeCase("nested map keys", "unpack", `string.rep("\129", 5000) .. "\1"`),
 		unpackCase("first", "unpack_one", `cmsgpack.pack(1, 2, 3)`),
 		unpackCase("offset", "unpack_one", `cmsgpack.pack(1, 2, 3), 1`),
 		unpackCase("last", "unpack_one", `cmsgpack.pack(1, 2, 3), 2`),
@@ -163,8 +170,8 @@ func TestCMsgpackUnpackRedis(t *testing.T) {
 		unpackCase("zero from 1", "unpack_limit", `cmsgpack.pack(1, 2, 3), 0, 1`),
 		unpackCase("negative limit", "unpack_limit", `cmsgpack.pack(1, 2, 3), -1`),
 		unpackCase("no limit", "unpack_limit", `cmsgpack.pack(1, 2, 3)`),
-		unpackCase("7998", "unpack_limit", `string.rep("\1", 8000), 7998`),
-		unpackCase("7999", "unpack_limit", `string.rep("\1", 8000), 7999`),
+		unpackShapeCase("7998", "unpack_limit", `string.rep("\1", 8000), 7998`),
+		unpackShapeCase("7999", "unpack_limit", `string.rep("\1", 8000), 7999`),
 		{name: "unpack from pcall", body: `return {pcall(cmsgpack.unpack, "\193")}`},
 		{name: "unpack_one from pcall", body: `return {pcall(cmsgpack.unpack_one, {})}`},
 		{name: "iterate", body: `local s, out, off = cmsgpack.pack("a", {1}, 3), {}, 0 while off ~= -1 do local v off, v = cmsgpack.unpack_one(s, off) out[#out + 1] = off end return out`},
