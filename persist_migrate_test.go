@@ -257,3 +257,34 @@ func copyDir(t *testing.T, src, dst string) {
 		return os.WriteFile(target, data, 0o644)
 	}))
 }
+
+// TestImportRefusesDamagedRedisAOF: damage in a Redis directory's AOF
+// (here, a damaged command name) refuses the import, naming the file
+// and offset; Redis's files are not cut, and no layout is created.
+func TestImportRefusesDamagedRedisAOF(t *testing.T) {
+	dir := t.TempDir()
+	l, err := aof.Open(dir, aof.Options{})
+	require.NoError(t, err)
+	_, err = l.Replay(func([]string) error { return nil })
+	require.NoError(t, err)
+	l.AppendCommand("SET", "a", "1")
+	l.AppendCommand("SEU", "s", "v") // a damaged SET
+	l.AppendCommand("SET", "b", "2")
+	require.NoError(t, l.Close())
+	paths, _, err := aof.Files(dir)
+	require.NoError(t, err)
+	before, err := os.ReadFile(paths[len(paths)-1])
+	require.NoError(t, err)
+	_, err = Open(Config{Dir: dir, Shards: 2})
+	var ce *aof.CorruptError
+	require.ErrorAs(t, err, &ce)
+	assert.Equal(t, paths[len(paths)-1], ce.Path)
+	assert.Equal(t, int64(len("*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n1\r\n")), ce.Offset)
+	assert.ErrorContains(t, err, "unknown command 'SEU'")
+	after, err := os.ReadFile(paths[len(paths)-1])
+	require.NoError(t, err)
+	assert.Equal(t, before, after)
+	_, err = os.Stat(filepath.Join(dir, metaName))
+	assert.True(t, errors.Is(err, os.ErrNotExist))
+	assert.Zero(t, countShardDirs(dir))
+}
