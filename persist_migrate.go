@@ -509,6 +509,9 @@ func finishMigration(cfg Config, m *dirMeta) error {
 			if err := cfg.migrateStep(fmt.Sprintf("remove-%d", i)); err != nil {
 				return err
 			}
+			if err := keepCopies(cfg, old, mg.FromLayout); err != nil {
+				return err
+			}
 			cfg.Logger.Info("kevy: removing a shard directory of the previous layout", "dir", old)
 			if err := os.RemoveAll(old); err != nil {
 				return fmt.Errorf("kevy: %w", err)
@@ -540,6 +543,48 @@ func finishMigration(cfg Config, m *dirMeta) error {
 	// removed by the next Open, kevy.meta naming no migration.
 	if err := os.RemoveAll(staging); err != nil {
 		return fmt.Errorf("kevy: %w", err)
+	}
+	return nil
+}
+
+// damagedDirName is where the copies of damage cut out of a shard's log
+// (aof's "*.corrupt-*" and "*.torn-*" files) go when a re-shard removes
+// the shard directory that held them: Dir/kevy-damaged/<layout>/shard-NNN/.
+const damagedDirName = "kevy-damaged"
+
+// keepCopies moves the damage copies of the old shard directory d, if any,
+// out of it before it is removed, so that a re-shard never deletes one.
+// A crash in between is harmless: what was moved is not moved again.
+func keepCopies(cfg Config, d, layout string) error {
+	src := filepath.Join(d, "appendonlydir")
+	ents, err := os.ReadDir(src)
+	if err != nil {
+		return nil // no log, no copies
+	}
+	if layout == "" {
+		layout = "unrecorded"
+	}
+	dst := filepath.Join(cfg.Dir, damagedDirName, layout, filepath.Base(d))
+	moved := false
+	for _, e := range ents {
+		if n := e.Name(); strings.Contains(n, ".corrupt-") || strings.Contains(n, ".torn-") {
+			if err := os.MkdirAll(dst, 0o755); err != nil {
+				return fmt.Errorf("kevy: %w", err)
+			}
+			if err := os.Rename(filepath.Join(src, n), filepath.Join(dst, n)); err != nil {
+				return fmt.Errorf("kevy: %w", err)
+			}
+			moved = true
+		}
+	}
+	if !moved {
+		return nil
+	}
+	cfg.Logger.Warn("kevy: kept the copies of damage cut out of a shard of the previous layout", "from", src, "to", dst)
+	for _, p := range []string{dst, filepath.Dir(dst), filepath.Dir(filepath.Dir(dst)), cfg.Dir} {
+		if err := syncDir(p); err != nil {
+			return fmt.Errorf("kevy: %w", err)
+		}
 	}
 	return nil
 }

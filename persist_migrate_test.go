@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"sync"
 	"testing"
 
 	"github.com/kevydb/kevy/aof"
@@ -287,4 +288,44 @@ func TestImportRefusesDamagedRedisAOF(t *testing.T) {
 	_, err = os.Stat(filepath.Join(dir, metaName))
 	assert.True(t, errors.Is(err, os.ErrNotExist))
 	assert.Zero(t, countShardDirs(dir))
+}
+
+// TestReshardKeepsDamageCopies: damage found in an old shard while
+// re-sharding is handled as Open handles it (the log cut, a copy kept,
+// an event); the copy survives the removal of the old shard directory.
+func TestReshardKeepsDamageCopies(t *testing.T) {
+	dir := t.TempDir()
+	want := fillStore(t, Config{Dir: dir, Shards: 2})
+	m, err := readMeta(dir)
+	require.NoError(t, err)
+	paths, _, err := aof.Files(shardDir(dir, 0))
+	require.NoError(t, err)
+	last := paths[len(paths)-1]
+	data, err := os.ReadFile(last)
+	require.NoError(t, err)
+	const bad = "*2\r\n$3\r\nSEU\r\n$1\r\nx\r\n"
+	data = append(data, bad...) // an unknown command at the end
+	require.NoError(t, os.WriteFile(last, data, 0o644))
+	var mu sync.Mutex
+	var evs []Event
+	s, err := Open(Config{Dir: dir, Shards: 3, OnEvent: func(ev Event) {
+		mu.Lock()
+		defer mu.Unlock()
+		evs = append(evs, ev)
+	}})
+	require.NoError(t, err)
+	assert.Equal(t, want, dump(t, s), "the damaged record held nothing")
+	require.NoError(t, s.Close())
+	var damaged []Event
+	for _, ev := range evs {
+		if ev.Kind == EventAOFDamaged {
+			damaged = append(damaged, ev)
+		}
+	}
+	require.Len(t, damaged, 1)
+	assert.Equal(t, last, damaged[0].Path)
+	kept := filepath.Join(dir, damagedDirName, m.Layout, "shard-000", filepath.Base(last)+".corrupt-"+strconv.Itoa(len(data)-len(bad)))
+	got, err := os.ReadFile(kept)
+	require.NoError(t, err)
+	assert.Equal(t, bad, string(got))
 }

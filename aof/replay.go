@@ -261,6 +261,9 @@ func (l *Log) truncate(path string, size int64) error {
 		}
 	}
 	l.size.Add(size - old)
+	if b := l.man.base; b != nil && l.path(b.name) == path {
+		l.baseSize.Store(size)
+	}
 	return nil
 }
 
