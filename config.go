@@ -155,8 +155,8 @@ type Config struct {
 	Hz int
 
 	// OnEvent, when set, receives events for push-style metrics: the
-	// append-only files loaded, a rewrite or snapshot done, keys evicted
-	// (see Event). It is called on a goroutine of its own, one event at a
+	// append-only files loaded, damage cut out of one of them, a rewrite
+	// or snapshot done, keys evicted (see Event). It is called on a goroutine of its own, one event at a
 	// time, never on a shard's: events are queued (up to 1024) and counted
 	// as dropped when the queue is full. Close delivers the events already
 	// queued, then waits for OnEvent to return; OnEvent must not call

@@ -233,6 +233,7 @@ func TestAOFInvalidRecords(t *testing.T) {
 					require.NoError(t, db.Close())
 					evs := events.damaged()
 					require.Len(t, evs, 1)
+					assert.Equal(t, "aof-damaged", evs[0].Kind.String())
 					assert.Equal(t, owner, evs[0].Shard)
 					assert.Equal(t, incr, evs[0].Path)
 					require.ErrorAs(t, evs[0].Err, &ce)
