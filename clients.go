@@ -36,7 +36,18 @@ func init() {
 	})
 	registerConn("client|info", (*Conn).cmdClientInfo)
 	registerConn("client|kill", func(c *Conn, _ context.Context, args []string) resp.Reply {
-		r, _ := serveconn.ClientKill(serveconn.Lookup(c.s), nil, args)
+		// A Conn served over the network has the ID of its connection in
+		// the registry (serveconn.New asks for it): SKIPME and killing
+		// oneself apply to it, as in Redis. Outside MULTI the serving code
+		// answers CLIENT KILL itself; this runs for a CLIENT KILL queued
+		// in MULTI, and for embedded connections.
+		reg := serveconn.Lookup(c.s)
+		r, self := serveconn.ClientKill(reg, c.client.ID, args)
+		if self && reg != nil {
+			if cl := reg.Get(c.client.ID); cl != nil {
+				cl.CloseAfterReply()
+			}
+		}
 		return r
 	})
 	registerConn("client|help", func(*Conn, context.Context, []string) resp.Reply {

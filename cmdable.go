@@ -2,17 +2,154 @@ package kevy
 
 import (
 	"context"
-	"strconv"
-	"time"
 
 	"github.com/kevydb/kevy/resp"
 	"github.com/kevydb/kevy/shard"
 )
 
-// Helpers behind the typed methods: run a resolved command and convert its
-// reply. They are written so that the argument slices the methods build on
-// their stacks stay there (the engines copy arguments before any indirect
-// call), which keeps GET and SET free of allocations.
+// The typed API, as go-redis composes it: one interface per command
+// family (StringCmdable at the top of cmd_string.go, HashCmdable in
+// cmd_hash.go ...), composed into Cmdable, which Store, Conn and Tx
+// implement.
+//
+// Each family has a deferred twin with the same method names and
+// parameter lists (HashPipeCmdable beside HashCmdable), whose methods
+// queue the command and return a command object (*IntCmd ...) that holds
+// the result once the pipeline has run. The twins compose into
+// PipeCmdable and Pipeliner, which *Pipeline implements. Two shapes
+// rather than go-redis's one: Store.Get returns (string, error) at once,
+// with no allocation, where a go-redis-style *StringCmd would cost one per
+// call and change every call site. The two shapes cannot drift: both
+// implementations are asserted at compile time in each family's file, and
+// TestCmdableParity walks every pair of interfaces with reflect and fails
+// when a method exists on one side only, when parameter lists differ, or
+// when a command object's Result does not return what the immediate
+// method returns. Both paths convert replies with the same function per
+// reply shape (reply.go).
+
+// Cmdable is every typed command method of Store, Conn and Tx: the
+// command families, Do, and pipelines. Later families (scripting,
+// streams, bitmaps, HyperLogLog, geo) join it as they are added.
+type Cmdable interface {
+	GenericCmdable
+	StringCmdable
+	ListCmdable
+	HashCmdable
+	SetCmdable
+	SortedSetCmdable
+	PubSubCmdable
+	ServerCmdable
+
+	Do(ctx context.Context, args ...any) (any, error)
+
+	Pipeline() Pipeliner
+	Pipelined(ctx context.Context, fn func(Pipeliner) error) ([]Cmder, error)
+	TxPipeline() Pipeliner
+	TxPipelined(ctx context.Context, fn func(Pipeliner) error) ([]Cmder, error)
+}
+
+// StatefulCmdable is Cmdable with the commands that change a connection's
+// state, which a Store (a fresh connection per call) does not offer.
+// Conn and Tx implement it.
+type StatefulCmdable interface {
+	Cmdable
+	Select(ctx context.Context, db int) error
+}
+
+// PipeCmdable is the deferred twin of Cmdable's command families and Do:
+// what a Pipeliner queues.
+type PipeCmdable interface {
+	GenericPipeCmdable
+	StringPipeCmdable
+	ListPipeCmdable
+	HashPipeCmdable
+	SetPipeCmdable
+	SortedSetPipeCmdable
+	PubSubPipeCmdable
+	ServerPipeCmdable
+
+	Do(ctx context.Context, args ...any) *Cmd
+}
+
+var (
+	_ Cmdable         = (*Store)(nil)
+	_ StatefulCmdable = (*Conn)(nil)
+	_ StatefulCmdable = (*Tx)(nil)
+	_ PipeCmdable     = (*Pipeline)(nil)
+)
+
+// cmdable carries the command methods shared by Store (each call as a
+// fresh connection on database 0), Conn and Tx.
+type cmdable struct {
+	s *Store
+	c *Conn // nil for the Store's one-shot calls
+}
+
+func (x cmdable) run(ctx context.Context, cmd *shard.Command, args []string) (resp.Reply, error) {
+	if x.c != nil {
+		return x.c.run(ctx, cmd, args)
+	}
+	if cmd.Route == shard.RouteConn {
+		if cmd.Flags&shard.FlagPubSub != 0 && cmd.FullName != "publish" && cmd.Parent == nil {
+			return resp.Err("ERR " + cmd.FullName + " needs a connection: use Store.Conn or Store.Subscribe"), nil
+		}
+		c := Conn{s: x.s}
+		return c.connCommand(ctx, cmd, args)
+	}
+	return x.s.exec(ctx, 0, nil, cmd, args)
+}
+
+// Exec runs one command, given as its words, and returns Redis's exact
+// reply. Unknown commands and wrong arities get Redis's error replies.
+// Engine failures (ErrClosed after Close, a context's error) come back as
+// error replies whose text is "ERR " and the error's text.
+//
+// On a Store, Exec runs on database 0 as a fresh connection would.
+func (x cmdable) Exec(ctx context.Context, args ...string) Reply {
+	cmd, errRep := shard.Resolve(args)
+	if cmd == nil {
+		if x.c != nil && x.c.tx.active {
+			x.c.tx.dirty = true // EXEC will answer EXECABORT
+		}
+		x.s.obs.rejected(args, errRep) // cmdstats.go
+		return errRep
+	}
+	rep, err := x.run(ctx, cmd, args)
+	if err != nil {
+		return resp.Err("ERR " + err.Error())
+	}
+	return rep
+}
+
+// Do runs one command with arguments of any of the types go-redis accepts
+// (string, []byte, integers, floats, bool, time.Duration, time.Time,
+// encoding.BinaryMarshaler) and returns the reply as go-redis does over
+// RESP2: status and bulk strings as string, integers as int64, arrays as
+// []any, a null as a nil value with the error Nil, an error reply as an
+// error of type Error. On a Store, Do runs on database 0.
+func (x cmdable) Do(ctx context.Context, args ...any) (any, error) {
+	var buf [4]string
+	words, err := doArgs(buf[:0], args)
+	if err != nil {
+		return nil, err
+	}
+	cmd, errRep := shard.Resolve(words)
+	if cmd == nil {
+		x.s.obs.rejected(words, errRep) // cmdstats.go
+		return nil, replyError(errRep)
+	}
+	rep, err := x.run(ctx, cmd, words)
+	if err != nil {
+		return nil, err
+	}
+	return toAny(rep)
+}
+
+// Helpers behind the typed methods: run a resolved command and convert
+// its reply with the converter of its shape (reply.go). They are written
+// so that the argument slices the methods build on their stacks stay
+// there (the engines copy arguments before any indirect call), which
+// keeps GET and SET free of allocations.
 
 // mustCmd returns the command table entry for name; the typed methods
 // resolve their commands once, at package initialisation.
@@ -24,159 +161,60 @@ func mustCmd(name string) *shard.Command {
 	return c
 }
 
-func (x cmdable) reply(ctx context.Context, cmd *shard.Command, args []string) (resp.Reply, error) {
-	r, err := x.run(ctx, cmd, args)
-	if err != nil {
-		return r, err
-	}
-	if r.Kind == resp.Error {
-		return r, replyError(r)
-	}
-	return r, nil
-}
-
 // str expects a bulk or status string; a null is Nil.
 func (x cmdable) str(ctx context.Context, cmd *shard.Command, args []string) (string, error) {
-	r, err := x.reply(ctx, cmd, args)
+	r, err := x.run(ctx, cmd, args)
 	if err != nil {
 		return "", err
 	}
-	switch r.Kind {
-	case resp.Bulk, resp.Status:
-		return r.Str, nil
-	case resp.Nil, resp.NilArray:
-		return "", Nil
-	}
-	return "", unexpected(r)
+	return toString(r)
 }
 
-// status expects a status reply.
+// status expects a status reply (StatusCmd's shape, the text dropped).
 func (x cmdable) status(ctx context.Context, cmd *shard.Command, args []string) error {
-	r, err := x.reply(ctx, cmd, args)
+	r, err := x.run(ctx, cmd, args)
 	if err != nil {
 		return err
 	}
-	if r.Kind == resp.Nil {
-		return Nil
-	}
-	return nil
+	_, err = toString(r)
+	return err
 }
 
 // integer expects an integer reply.
 func (x cmdable) integer(ctx context.Context, cmd *shard.Command, args []string) (int64, error) {
-	r, err := x.reply(ctx, cmd, args)
+	r, err := x.run(ctx, cmd, args)
 	if err != nil {
 		return 0, err
 	}
-	switch r.Kind {
-	case resp.Int:
-		return r.Int, nil
-	case resp.Nil:
-		return 0, Nil
-	}
-	return 0, unexpected(r)
+	return toInt(r)
 }
 
-// boolean expects an integer reply of 0 or 1.
+// boolean expects an integer reply of 0 or 1 (or OK or a null).
 func (x cmdable) boolean(ctx context.Context, cmd *shard.Command, args []string) (bool, error) {
-	n, err := x.integer(ctx, cmd, args)
-	return n == 1, err
-}
-
-// float expects a bulk string holding a float.
-func (x cmdable) float(ctx context.Context, cmd *shard.Command, args []string) (float64, error) {
-	s, err := x.str(ctx, cmd, args)
+	r, err := x.run(ctx, cmd, args)
 	if err != nil {
-		return 0, err
+		return false, err
 	}
-	return strconv.ParseFloat(s, 64)
+	return toBool(r)
 }
 
-// strings expects an array of bulk strings (nulls become "").
-func (x cmdable) strings(ctx context.Context, cmd *shard.Command, args []string) ([]string, error) {
-	r, err := x.reply(ctx, cmd, args)
+// call runs a command whose reply converts with to.
+func call[T any](ctx context.Context, x cmdable, cmd *shard.Command, args []string, to func(Reply) (T, error)) (T, error) {
+	r, err := x.run(ctx, cmd, args)
 	if err != nil {
-		return nil, err
+		var zero T
+		return zero, err
 	}
-	if r.Kind == resp.NilArray {
-		return nil, Nil
-	}
-	if r.Kind != resp.Array {
-		return nil, unexpected(r)
-	}
-	out := make([]string, len(r.Elems))
-	for i, e := range r.Elems {
-		out[i] = e.Str
-	}
-	return out, nil
+	return to(r)
 }
 
-// anys expects an array and converts it as Do does.
-func (x cmdable) anys(ctx context.Context, cmd *shard.Command, args []string) ([]any, error) {
-	r, err := x.reply(ctx, cmd, args)
+// call2 is call for replies that convert to two values.
+func call2[A, B any](ctx context.Context, x cmdable, cmd *shard.Command, args []string, to func(Reply) (A, B, error)) (A, B, error) {
+	r, err := x.run(ctx, cmd, args)
 	if err != nil {
-		return nil, err
+		var a A
+		var b B
+		return a, b, err
 	}
-	v, err := toAny(r)
-	if err != nil {
-		return nil, err
-	}
-	out, _ := v.([]any)
-	return out, nil
-}
-
-func unexpected(r resp.Reply) error {
-	return Error("kevy: unexpected " + r.Kind.String() + " reply")
-}
-
-// args builds an argument list: the command name, then the given words.
-func args(name string, words ...string) []string {
-	out := make([]string, 0, 1+len(words))
-	out = append(out, name)
-	return append(out, words...)
-}
-
-// formatMs formats a duration as whole milliseconds.
-func formatMs(d time.Duration) string { return strconv.FormatInt(d.Milliseconds(), 10) }
-
-// formatSec formats a duration as whole seconds.
-func formatSec(d time.Duration) string { return strconv.FormatInt(int64(d/time.Second), 10) }
-
-// usePrecise reports whether d needs millisecond precision (go-redis's
-// rule for choosing PX over EX).
-func usePrecise(d time.Duration) bool { return d < time.Second || d%time.Second != 0 }
-
-// flatten expands go-redis-style variadic arguments: a []string, []any or
-// map[string]any becomes its elements (map: key, value pairs).
-func flatten(dst []string, values []any) ([]string, error) {
-	for _, v := range values {
-		switch t := v.(type) {
-		case []string:
-			dst = append(dst, t...)
-		case []any:
-			var err error
-			if dst, err = flatten(dst, t); err != nil {
-				return nil, err
-			}
-		case map[string]any:
-			for k, val := range t {
-				s, err := argString(val)
-				if err != nil {
-					return nil, err
-				}
-				dst = append(dst, k, s)
-			}
-		case map[string]string:
-			for k, val := range t {
-				dst = append(dst, k, val)
-			}
-		default:
-			s, err := argString(v)
-			if err != nil {
-				return nil, err
-			}
-			dst = append(dst, s)
-		}
-	}
-	return dst, nil
+	return to(r)
 }

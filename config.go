@@ -6,7 +6,6 @@ import (
 	"runtime"
 	"time"
 
-	"github.com/kevydb/kevy/aof"
 	"github.com/kevydb/kevy/shard"
 )
 
@@ -94,13 +93,24 @@ type Config struct {
 	// value disables the cap.
 	AutoAOFRewriteCap int64
 
-	// test holds fault-injection hooks for the package's own tests.
-	test *testHooks
-
-	// PubSubBuffer is the number of messages a subscription may have
-	// waiting before it is cut off with ErrSlowSubscriber, Redis's
-	// client-output-buffer-limit for pub/sub. Zero means 1024.
+	// PubSubBuffer bounds the messages an embedded subscriber (a PubSub,
+	// or a Conn in subscriber mode) may have waiting, unread: one more
+	// cuts it off with ErrSlowSubscriber. Zero means no bound on the count
+	// (PubSubBufferBytes bounds it). Subscribers of network connections
+	// (package server, Dialer) have the pubsub class of
+	// client-output-buffer-limit instead.
 	PubSubBuffer int
+
+	// PubSubBufferBytes bounds the bytes an embedded subscriber may have
+	// waiting, each message counted for its channel, pattern and payload
+	// plus a fixed overhead (bus.MessageOverhead), as Redis counts a pub/sub
+	// client's output buffer: a message that would pass it cuts the
+	// subscriber off with ErrSlowSubscriber. The waiting messages take
+	// memory only while they wait. Zero means 32 MiB (Redis's
+	// client-output-buffer-limit pubsub hard limit), enough for a reader to
+	// ride out a burst of hundreds of thousands of small messages; a
+	// negative value means no bound.
+	PubSubBufferBytes int64
 
 	// NotifyKeyspaceEvents enables keyspace notifications with Redis's
 	// notify-keyspace-events letters (K E g $ l s h z x e t m n A), for
@@ -164,24 +174,6 @@ type Config struct {
 	OnEvent func(Event)
 }
 
-// FsyncPolicy says when appended writes reach stable storage. It mirrors
-// Redis's appendfsync.
-type FsyncPolicy = aof.FsyncPolicy
-
-// The fsync policies. Under every policy a write is in the operating
-// system's hands before it is acknowledged, so a crash of the process loses
-// nothing acknowledged.
-const (
-	// FsyncEverySec (the zero value) fsyncs about once a second, off the
-	// shards' goroutines: a machine crash loses at most about a second.
-	FsyncEverySec = aof.FsyncEverySec
-	// FsyncAlways fsyncs each batch of writes before acknowledging any of
-	// them (group commit): a machine crash loses nothing acknowledged.
-	FsyncAlways = aof.FsyncAlways
-	// FsyncNo leaves flushing to the operating system.
-	FsyncNo = aof.FsyncNo
-)
-
 // maxShards bounds Config.Shards.
 const maxShards = 1024
 
@@ -199,7 +191,7 @@ func (c Config) Validate() error {
 	case c.AutoAOFRewriteMinSize < 0:
 		return fmt.Errorf("kevy: Config.AutoAOFRewriteMinSize = %d: want 0 (64 MiB) or more", c.AutoAOFRewriteMinSize)
 	case c.PubSubBuffer < 0:
-		return fmt.Errorf("kevy: Config.PubSubBuffer = %d: want 0 (1024) or more", c.PubSubBuffer)
+		return fmt.Errorf("kevy: Config.PubSubBuffer = %d: want 0 (no bound) or more", c.PubSubBuffer)
 	}
 	if _, ok := shard.ParseNotifyClasses(c.NotifyKeyspaceEvents); !ok {
 		return fmt.Errorf("kevy: Config.NotifyKeyspaceEvents = %q: unknown class letter", c.NotifyKeyspaceEvents)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/kevydb/kevy/internal/glob"
+	"github.com/kevydb/kevy/internal/serveconn"
 	"github.com/kevydb/kevy/resp"
 	"github.com/kevydb/kevy/shard"
 )
@@ -243,42 +244,7 @@ func uintParam(hi int64, set func(*Store, int64)) func(*Store, string) (func(con
 
 // parseMemory parses a memory value as Redis's memtoull: digits, then
 // optionally b, k, kb, m, mb, g or gb (any case).
-func parseMemory(v string) (int64, bool) {
-	i := 0
-	for i < len(v) && v[i] >= '0' && v[i] <= '9' {
-		i++
-	}
-	var mul uint64
-	switch strings.ToLower(v[i:]) {
-	case "", "b":
-		mul = 1
-	case "k":
-		mul = 1000
-	case "kb":
-		mul = 1024
-	case "m":
-		mul = 1000 * 1000
-	case "mb":
-		mul = 1024 * 1024
-	case "g":
-		mul = 1000 * 1000 * 1000
-	case "gb":
-		mul = 1024 * 1024 * 1024
-	default:
-		return 0, false
-	}
-	var n uint64
-	if i > 0 {
-		var err error
-		if n, err = strconv.ParseUint(v[:i], 10, 64); err != nil {
-			n = math.MaxUint64 // strtoull saturates
-		}
-	}
-	if n > math.MaxInt64/mul {
-		return math.MaxInt64, true
-	}
-	return int64(n * mul), true
-}
+func parseMemory(v string) (int64, bool) { return serveconn.ParseMemory(v) }
 
 func parseMaxMemory(s *Store, v string) (func(context.Context) error, string) {
 	n, ok := parseMemory(v)

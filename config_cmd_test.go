@@ -139,7 +139,7 @@ func TestConfigGetGlob(t *testing.T) {
 	for _, line := range []string{
 		"CONFIG GET maxmemory*", "CONFIG GET *memory*", "CONFIG GET lfu-*", "CONFIG GET slowlog*",
 		"CONFIG GET MAXMEMORY-P*", "CONFIG GET maxmemory-[ps]*", "CONFIG GET hz maxmemory h?",
-		"CONFIG GET maxmemory maxmemory", "CONFIG GET append*",
+		"CONFIG GET maxmemory maxmemory", "CONFIG GET append*", "CONFIG GET client-*-buffer-limit",
 	} {
 		args := fields(line)
 		want := pairs(fromRedis(cl.MustDo(t, args...)))

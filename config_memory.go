@@ -3,42 +3,10 @@ package kevy
 import (
 	"fmt"
 	"time"
-
-	"github.com/kevydb/kevy/shard"
 )
 
 // The memory, eviction, slow-log and tick settings of Config: their types,
 // defaults and validation.
-
-// MaxMemoryPolicy is Redis's maxmemory-policy: what a write that needs
-// memory does when the store is at Config.MaxMemory.
-type MaxMemoryPolicy = shard.EvictionPolicy
-
-// The eviction policies, as Redis's maxmemory-policy values. The LRU and
-// LFU policies are approximated as Redis does: each write that must free
-// memory samples Config.MaxMemorySamples keys per database into a pool of
-// the 16 best candidates.
-const (
-	// NoEviction (the zero value) evicts nothing: writes that may need
-	// memory fail with Redis's OOM error while the store is over its
-	// limit; reads and deletes still work.
-	NoEviction = shard.NoEviction
-	// AllKeysLRU evicts the least recently used keys.
-	AllKeysLRU = shard.AllKeysLRU
-	// AllKeysLFU evicts the least frequently used keys (Redis's
-	// logarithmic counter with decay).
-	AllKeysLFU = shard.AllKeysLFU
-	// AllKeysRandom evicts random keys.
-	AllKeysRandom = shard.AllKeysRandom
-	// VolatileLRU evicts the least recently used keys that have a TTL.
-	VolatileLRU = shard.VolatileLRU
-	// VolatileLFU evicts the least frequently used keys that have a TTL.
-	VolatileLFU = shard.VolatileLFU
-	// VolatileRandom evicts random keys that have a TTL.
-	VolatileRandom = shard.VolatileRandom
-	// VolatileTTL evicts the keys whose TTL ends soonest.
-	VolatileTTL = shard.VolatileTTL
-)
 
 // Defaults of the memory and slow-log settings, Redis's.
 const (

@@ -13,6 +13,14 @@
 // selected database, transactions (MULTI/EXEC/WATCH) and subscriptions; a
 // [PubSub] receives published messages.
 //
+// The typed methods are grouped into go-redis's per-family interfaces
+// ([StringCmdable], [HashCmdable] ...), composed into [Cmdable], which
+// Store, Conn and [Tx] implement; they return their values at once. A
+// [Pipeliner] (from [Store.Pipelined], [Store.TxPipelined] or
+// [Store.Pipeline]) has the same methods with the same parameters, each
+// returning a command object ([*StringCmd] ...) that holds the result once
+// the pipeline has run.
+//
 //	db, err := kevy.Open(kevy.Config{})
 //	if err != nil { ... }
 //	defer db.Close()

@@ -53,9 +53,10 @@ var ErrClosed = errors.New("kevy: store closed")
 // The error replies Exec and pipelines make of engine failures; replyError
 // turns them back into the errors they came from.
 var (
-	closedReply   = "ERR " + ErrClosed.Error()
-	canceledReply = "ERR " + context.Canceled.Error()
-	deadlineReply = "ERR " + context.DeadlineExceeded.Error()
+	closedReply     = "ERR " + ErrClosed.Error()
+	connClosedReply = "ERR " + errConnClosed.Error()
+	canceledReply   = "ERR " + context.Canceled.Error()
+	deadlineReply   = "ERR " + context.DeadlineExceeded.Error()
 )
 
 // errConnClosed is returned by calls on a closed Conn.
@@ -73,6 +74,8 @@ func replyError(r resp.Reply) error {
 		return ErrNotInteger
 	case closedReply:
 		return ErrClosed // an engine failure carried as a reply (pipelines, Exec)
+	case connClosedReply:
+		return errConnClosed
 	case canceledReply:
 		return context.Canceled
 	case deadlineReply:

@@ -129,3 +129,72 @@ func ExampleConn_ExecPipeline() {
 	// integer  2
 	// bulk 2 0
 }
+
+func ExampleStore_Pipelined() {
+	ctx := context.Background()
+	db, _ := kevy.Open(kevy.Config{})
+	defer db.Close()
+
+	var online *kevy.IntCmd
+	var user *kevy.MapStringStringCmd
+	var top *kevy.ZSliceCmd
+	_, err := db.Pipelined(ctx, func(p kevy.Pipeliner) error {
+		p.HSet(ctx, "user:1", "name", "ann", "visits", 1)
+		online = p.SAdd(ctx, "online", "user:1", "user:2")
+		p.ZAdd(ctx, "board", kevy.Z{Score: 7, Member: "ann"}, kevy.Z{Score: 9, Member: "bob"})
+		user = p.HGetAll(ctx, "user:1")
+		top = p.ZRevRangeWithScores(ctx, "board", 0, 0)
+		return nil
+	})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(online.Val(), user.Val()["name"], top.Val())
+	// Output: 2 ann [{9 bob}]
+}
+
+// countVisit is application code that queues commands: it takes the
+// Pipeliner interface, so a test can hand it a fake.
+func countVisit(ctx context.Context, p kevy.Pipeliner, page string) *kevy.IntCmd {
+	p.Expire(ctx, "visits:"+page, 24*time.Hour)
+	return p.Incr(ctx, "visits:"+page)
+}
+
+// fakePipeliner records what is queued. It embeds the interface, so it
+// implements every method; only the ones countVisit calls are overridden.
+type fakePipeliner struct {
+	kevy.Pipeliner
+	queued []string
+}
+
+func (f *fakePipeliner) Incr(_ context.Context, key string) *kevy.IntCmd {
+	f.queued = append(f.queued, "INCR "+key)
+	return &kevy.IntCmd{}
+}
+
+func (f *fakePipeliner) Expire(_ context.Context, key string, d time.Duration) *kevy.BoolCmd {
+	f.queued = append(f.queued, fmt.Sprint("EXPIRE ", key, " ", d))
+	return &kevy.BoolCmd{}
+}
+
+func ExamplePipeliner() {
+	ctx := context.Background()
+	db, _ := kevy.Open(kevy.Config{})
+	defer db.Close()
+
+	// With a Store: a pipeline built now and run by Exec.
+	p := db.Pipeline()
+	visits := countVisit(ctx, p, "home")
+	if _, err := p.Exec(ctx); err != nil {
+		panic(err)
+	}
+	fmt.Println(visits.Val())
+
+	// In a test: a fake that records the commands.
+	fake := &fakePipeliner{}
+	countVisit(ctx, fake, "home")
+	fmt.Println(fake.queued)
+	// Output:
+	// 1
+	// [EXPIRE visits:home 24h0m0s INCR visits:home]
+}

@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/kevydb/kevy"
+	"github.com/kevydb/kevy/shard"
 	"github.com/stretchr/testify/require"
 )
 
@@ -108,4 +110,49 @@ func normalize(args []string, r kevy.Reply) kevy.Reply {
 		slices.SortFunc(r.Elems, func(a, b kevy.Reply) int { return strings.Compare(a.Str, b.Str) })
 	}
 	return r
+}
+
+// keysOnDistinctShards returns n keys with the given prefix that route to n
+// different shards of a 4-shard store.
+func keysOnDistinctShards(t *testing.T, prefix string, n int) []string {
+	t.Helper()
+	r := shard.NewRouter(4)
+	used := map[int]bool{}
+	var keys []string
+	for i := 0; len(keys) < n; i++ {
+		require.Less(t, i, 10000)
+		k := prefix + strconv.Itoa(i)
+		if s := r.Shard(k); !used[s] {
+			used[s] = true
+			keys = append(keys, k)
+		}
+	}
+	return keys
+}
+
+// distinct returns the set of ss.
+func distinct(ss []string) map[string]bool {
+	m := map[string]bool{}
+	for _, s := range ss {
+		m[s] = true
+	}
+	return m
+}
+
+// scanAll runs a whole HSCAN/SSCAN iteration and returns what it saw (with
+// repeats) and the number of calls.
+func scanAll(t *testing.T, scan func(cursor uint64) ([]string, uint64, error)) ([]string, int) {
+	t.Helper()
+	var out []string
+	var cursor uint64
+	for calls := 1; ; calls++ {
+		got, next, err := scan(cursor)
+		require.NoError(t, err)
+		out = append(out, got...)
+		if next == 0 {
+			return out, calls
+		}
+		require.Less(t, calls, 100000)
+		cursor = next
+	}
 }

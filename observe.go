@@ -34,6 +34,8 @@ type observer struct {
 
 	cmds storeCmdStats // connection commands and rejections; see cmdstats.go
 
+	net netState // the registry of network connections; see config_net.go
+
 	opsMu   sync.Mutex // instantaneous_ops_per_sec
 	opsAt   time.Time
 	opsN    int64
@@ -95,7 +97,10 @@ func (o *observer) loaded(kss []*shard.Keyspace, start time.Time, persistent boo
 func (o *observer) emit(ev Event) { o.events.emit(ev) }
 
 // close delivers the queued events and stops the dispatcher.
-func (o *observer) close() { o.events.stop() }
+func (o *observer) close() {
+	o.events.stop()
+	o.net.release()
+}
 
 // opsPerSec returns the commands per second over the interval since the
 // previous call (at least 100ms apart; a closer call gets the last rate).

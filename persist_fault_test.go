@@ -62,8 +62,8 @@ func TestLogFaultMisconfAndRecovery(t *testing.T) {
 				synctest.Test(t, func(t *testing.T) {
 					ctx := context.Background()
 					var sw faultSwitch
-					cfg := Config{Dir: dir, Engine: e, Shards: 2, Fsync: tc.fsync, test: &testHooks{faults: sw.faults()}}
-					db, err := Open(cfg)
+					cfg := Config{Dir: dir, Engine: e, Shards: 2, Fsync: tc.fsync}
+					db, err := openWithHooks(cfg, &testHooks{faults: sw.faults()})
 					require.NoError(t, err)
 					for _, k := range []string{"a", "b", "c", "d"} {
 						require.NoError(t, db.Set(ctx, k, "1", 0))
@@ -138,7 +138,7 @@ func TestLogFaultRecoveredByRewrite(t *testing.T) {
 			ctx := context.Background()
 			dir := t.TempDir()
 			var sw faultSwitch
-			db, err := Open(Config{Dir: dir, Engine: e, Shards: 1, Fsync: FsyncAlways, test: &testHooks{faults: sw.faults()}})
+			db, err := openWithHooks(Config{Dir: dir, Engine: e, Shards: 1, Fsync: FsyncAlways}, &testHooks{faults: sw.faults()})
 			require.NoError(t, err)
 			require.NoError(t, db.Set(ctx, "k", "1", 0))
 			sw.write.Store(true)

@@ -1,6 +1,8 @@
 package kevy
 
 import (
+	"sync"
+
 	"github.com/kevydb/kevy/aof"
 	"github.com/kevydb/kevy/internal/faults"
 )
@@ -29,30 +31,27 @@ func (c Config) persistDefaults() Config {
 	return c
 }
 
-// testHooks are set by tests of this package through Config.test.
-type testHooks struct {
-	// faults are injected into every shard's log.
-	faults *aof.Faults
-	// migrate is called before each step of a directory migration
-	// (import or re-shard) with the step's name; an error stops the
-	// migration there, as a crash would.
-	migrate func(step string) error
-}
+// Test hooks. This package's tests inject faults into the Stores they
+// open through registries keyed by data directory (export_test.go), so
+// that Config carries nothing for tests: disk faults through
+// internal/faults, whose registry the stress harness uses too, and
+// migration crash points through migrateHooks.
 
-// faults returns the faults to inject into the logs: this package's
-// tests set them in Config.test; the stress harness registers them for
-// the directory in package internal/faults.
-func (c Config) faults() *aof.Faults {
-	if c.test == nil || c.test.faults == nil {
-		return faults.Disk(c.Dir)
-	}
-	return c.test.faults
-}
+// migrateHooks maps a data directory (as Config.Dir gives it) to a
+// function called before each step of a directory migration (import or
+// re-shard) with the step's name; an error stops the migration there, as
+// a crash would. Only tests register any.
+var migrateHooks sync.Map
 
-// migrateStep runs the migration hook, if any.
+// faults returns the faults registered for the data directory, if any.
+func (c Config) faults() *aof.Faults { return faults.Disk(c.Dir) }
+
+// migrateStep runs the migration hook registered for the data directory,
+// if any.
 func (c Config) migrateStep(step string) error {
-	if c.test == nil || c.test.migrate == nil {
+	h, ok := migrateHooks.Load(c.Dir)
+	if !ok {
 		return nil
 	}
-	return c.test.migrate(step)
+	return h.(func(string) error)(step)
 }

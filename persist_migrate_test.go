@@ -139,7 +139,7 @@ func TestReshardCrashAtEveryStep(t *testing.T) {
 		var steps []string
 		dir := t.TempDir()
 		copyDir(t, src, dir)
-		s, err := Open(Config{Dir: dir, Shards: 3, test: crashAt(k, &steps)})
+		s, err := openWithHooks(Config{Dir: dir, Shards: 3}, crashAt(k, &steps))
 		if err == nil {
 			require.NoError(t, s.Close())
 			require.Greater(t, k, 5, "the migration has steps")
@@ -205,7 +205,7 @@ func TestImportRedisDirectory(t *testing.T) {
 			var steps []string
 			dir := t.TempDir()
 			copyDir(t, src, dir)
-			s, err := Open(Config{Dir: dir, Shards: 3, test: crashAt(k, &steps)})
+			s, err := openWithHooks(Config{Dir: dir, Shards: 3}, crashAt(k, &steps))
 			if err == nil {
 				got := dump(t, s)
 				require.NoError(t, s.Close())

@@ -6,18 +6,17 @@ import (
 	"sync"
 
 	"github.com/kevydb/kevy/bus"
+	"github.com/kevydb/kevy/internal/serveconn"
 	"github.com/kevydb/kevy/resp"
 	"github.com/kevydb/kevy/shard"
 )
 
 // Pub/sub: the Store's bus (package bus) is an actor that owns the channel
 // and pattern tables. PUBLISH never blocks on a subscriber; each subscriber
-// has a bounded buffer (Config.PubSubBuffer) and is cut off, with
-// ErrSlowSubscriber, when it falls behind.
-
-// ErrSlowSubscriber is why a subscription was cut off: its buffer of
-// Config.PubSubBuffer messages filled up because it was read too slowly.
-var ErrSlowSubscriber = bus.ErrSlowSubscriber
+// has a queue bounded in bytes and messages (Config.PubSubBufferBytes and
+// PubSubBuffer; for a network connection, the pubsub class of
+// client-output-buffer-limit) and is cut off, with ErrSlowSubscriber, when
+// it falls that far behind.
 
 // Message is a message received on a subscription.
 type Message struct {
@@ -45,7 +44,8 @@ type PubSub struct {
 
 	chOnce sync.Once
 	ch     chan *Message
-	done   chan struct{}
+	ctx    context.Context // ended by Close: stops the Channel goroutine
+	stop   context.CancelFunc
 	close  sync.Once
 }
 
@@ -70,12 +70,13 @@ func (s *Store) PSubscribe(ctx context.Context, patterns ...string) *PubSub {
 }
 
 func (s *Store) newPubSub() *PubSub {
-	p := &PubSub{s: s, done: make(chan struct{})}
+	p := &PubSub{s: s}
+	p.ctx, p.stop = context.WithCancel(context.Background())
 	if s.closed.Load() {
 		p.err = ErrClosed
 		return p
 	}
-	p.sub, p.err = s.bus.NewSubscriber(bus.SubscriberConfig{Buffer: s.cfg.PubSubBuffer})
+	p.sub, p.err = s.bus.NewSubscriber(s.subscriberConfig(false))
 	if p.err != nil {
 		p.err = ErrClosed
 	}
@@ -146,18 +147,17 @@ func (p *PubSub) Receive(ctx context.Context) (any, error) {
 	if p.sub == nil {
 		return nil, p.err
 	}
-	select {
-	case m, ok := <-p.sub.Messages():
-		if !ok {
-			if err := p.Err(); err != nil {
-				return nil, err
-			}
-			return nil, ErrClosed
+	m, err := p.sub.Receive(ctx)
+	if err != nil {
+		if ctx.Err() != nil && p.sub.Err() == nil {
+			return nil, err
 		}
-		return fromBus(m), nil
-	case <-ctx.Done():
-		return nil, ctx.Err()
+		if err := p.Err(); err != nil {
+			return nil, err
+		}
+		return nil, ErrClosed
 	}
+	return fromBus(m), nil
 }
 
 // ReceiveMessage is Receive skipping confirmations.
@@ -193,13 +193,17 @@ func (p *PubSub) Channel() <-chan *Message {
 		}
 		go func() {
 			defer close(p.ch)
-			for m := range p.sub.Messages() {
+			for {
+				m, err := p.sub.Receive(p.ctx)
+				if err != nil {
+					return
+				}
 				if m.Kind != bus.KindMessage && m.Kind != bus.KindPMessage {
 					continue
 				}
 				select {
 				case p.ch <- &Message{Channel: m.Channel, Pattern: m.Pattern, Payload: m.Payload}:
-				case <-p.done:
+				case <-p.ctx.Done():
 					return
 				}
 			}
@@ -211,7 +215,7 @@ func (p *PubSub) Channel() <-chan *Message {
 // Close ends every subscription of the set. It is idempotent.
 func (p *PubSub) Close() error {
 	p.close.Do(func() {
-		close(p.done)
+		p.stop()
 		if p.sub != nil {
 			p.sub.Close()
 		}
@@ -231,44 +235,6 @@ func isErr(err, target error) bool {
 		err = u.Unwrap()
 	}
 	return false
-}
-
-// Publish posts message to channel and returns the number of receivers
-// (a subscriber matching by channel and by a pattern counts twice, as in
-// Redis).
-func (x cmdable) Publish(ctx context.Context, channel string, message any) (int64, error) {
-	m, err := argString(message)
-	if err != nil {
-		return 0, err
-	}
-	return x.integer(ctx, mustCmd("publish"), []string{"PUBLISH", channel, m})
-}
-
-// PubSubChannels returns the active channels matching pattern ("" = all).
-func (x cmdable) PubSubChannels(ctx context.Context, pattern string) ([]string, error) {
-	argv := []string{"PUBSUB", "CHANNELS"}
-	if pattern != "" {
-		argv = append(argv, pattern)
-	}
-	return x.strings(ctx, mustCmd("pubsub").Subs["channels"], argv)
-}
-
-// PubSubNumSub returns the number of subscribers of each channel.
-func (x cmdable) PubSubNumSub(ctx context.Context, channels ...string) (map[string]int64, error) {
-	r, err := x.reply(ctx, mustCmd("pubsub").Subs["numsub"], append([]string{"PUBSUB", "NUMSUB"}, channels...))
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[string]int64, len(r.Elems)/2)
-	for i := 0; i+1 < len(r.Elems); i += 2 {
-		out[r.Elems[i].Str] = r.Elems[i+1].Int
-	}
-	return out, nil
-}
-
-// PubSubNumPat returns the number of subscribed patterns.
-func (x cmdable) PubSubNumPat(ctx context.Context) (int64, error) {
-	return x.integer(ctx, mustCmd("pubsub").Subs["numpat"], []string{"PUBSUB", "NUMPAT"})
 }
 
 // The commands.
@@ -355,9 +321,18 @@ func confirm(kind, name string, count int) resp.Reply {
 	return resp.ArrayReply([]resp.Reply{resp.BulkReply(kind), resp.BulkReply(name), resp.IntReply(int64(count))})
 }
 
+// subscriberConfig returns the bounds of an embedded subscriber's queue,
+// from the Config. (cmdSubscribe replaces them for a network connection's
+// subscriptions by the pubsub class of client-output-buffer-limit, which
+// the serving code applies to everything the connection has to write:
+// see serveconn.SubscriberLimit.)
+func (s *Store) subscriberConfig(omit bool) bus.SubscriberConfig {
+	return bus.SubscriberConfig{Buffer: s.cfg.PubSubBuffer, BufferBytes: s.cfg.PubSubBufferBytes, OmitConfirmations: omit}
+}
+
 // cmdSubscribe runs SUBSCRIBE, PSUBSCRIBE, UNSUBSCRIBE and PUNSUBSCRIBE: it
 // returns the first confirmation; the others come from Receive.
-func (c *Conn) cmdSubscribe(_ context.Context, args []string) resp.Reply {
+func (c *Conn) cmdSubscribe(ctx context.Context, args []string) resp.Reply {
 	kind := lowerASCII(args[0])
 	if c.tx.active {
 		// Redis allows it, but a queued subscription has no meaning here.
@@ -367,7 +342,16 @@ func (c *Conn) cmdSubscribe(_ context.Context, args []string) resp.Reply {
 		if kind == "unsubscribe" || kind == "punsubscribe" {
 			return confirmNone(kind, 0)
 		}
-		sub, err := c.s.bus.NewSubscriber(bus.SubscriberConfig{Buffer: c.s.cfg.PubSubBuffer, OmitConfirmations: true})
+		cfg := c.s.subscriberConfig(true)
+		if hard, ok := serveconn.SubscriberLimit(ctx); ok {
+			// A network connection: the pubsub class's hard limit, bytes
+			// only (0: none, as in Redis).
+			cfg.Buffer, cfg.BufferBytes = 0, hard
+			if hard == 0 {
+				cfg.BufferBytes = -1
+			}
+		}
+		sub, err := c.s.bus.NewSubscriber(cfg)
 		if err != nil {
 			return resp.Err("ERR " + pubsubErr(err).Error())
 		}
@@ -469,25 +453,24 @@ func (c *Conn) Receive(ctx context.Context) (Reply, error) {
 		}
 		return r, nil
 	}
-	select {
-	case m, ok := <-cs.sub.Messages():
-		if !ok {
-			err := cs.sub.Err()
-			c.leaveSubscribed()
-			if isErr(err, bus.ErrSlowSubscriber) {
-				return Reply{}, err
-			}
-			return Reply{}, ErrClosed
+	m, err := cs.sub.Receive(ctx)
+	if err != nil {
+		if ctx.Err() != nil && cs.sub.Err() == nil {
+			return Reply{}, err
 		}
-		if m.Kind == bus.KindPMessage {
-			return resp.ArrayReply([]resp.Reply{resp.BulkReply("pmessage"), resp.BulkReply(m.Pattern),
-				resp.BulkReply(m.Channel), resp.BulkReply(m.Payload)}), nil
+		err := cs.sub.Err()
+		c.leaveSubscribed()
+		if isErr(err, bus.ErrSlowSubscriber) {
+			return Reply{}, err
 		}
-		return resp.ArrayReply([]resp.Reply{resp.BulkReply("message"), resp.BulkReply(m.Channel),
-			resp.BulkReply(m.Payload)}), nil
-	case <-ctx.Done():
-		return Reply{}, ctx.Err()
+		return Reply{}, ErrClosed
 	}
+	if m.Kind == bus.KindPMessage {
+		return resp.ArrayReply([]resp.Reply{resp.BulkReply("pmessage"), resp.BulkReply(m.Pattern),
+			resp.BulkReply(m.Channel), resp.BulkReply(m.Payload)}), nil
+	}
+	return resp.ArrayReply([]resp.Reply{resp.BulkReply("message"), resp.BulkReply(m.Channel),
+		resp.BulkReply(m.Payload)}), nil
 }
 
 func contains(list []string, s string) bool {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -184,4 +185,98 @@ func TestKeyspaceNotificationExpired(t *testing.T) {
 	m, err := ps.ReceiveMessage(rctx) // the reaper expires it: nobody reads the key
 	require.NoError(t, err)
 	assert.Equal(t, "gone", m.Payload)
+}
+
+// TestPubSubBurstWhileReading: subscribers with the default bounds that
+// read as fast as they can are not cut off by an ordinary burst: the
+// keyspace notifications of an MSET of 100,000 keys, and 100,000 messages
+// published as fast as four goroutines can (a quarter of that under the
+// race detector).
+func TestPubSubBurstWhileReading(t *testing.T) {
+	n := 100_000
+	if raceEnabled {
+		n = 25_000 // the race detector slows every step tenfold; the bound is the same
+	}
+	for _, cfg := range []kevy.Config{{Engine: kevy.EngineActor, Shards: 4}, {Engine: kevy.EngineLocked, Shards: 4}} {
+		t.Run(cfg.Engine.String(), func(t *testing.T) { burstWhileReading(t, mustOpen(t, cfg), n) })
+	}
+}
+
+func burstWhileReading(t *testing.T, db *kevy.Store, n int) {
+	ctx := context.Background()
+	// read counts the messages p receives, until want or an error.
+	read := func(p *kevy.PubSub, want int) <-chan error {
+		done := make(chan error, 1)
+		go func() {
+			for got := 0; got < want; {
+				v, err := p.Receive(ctx)
+				if err != nil {
+					done <- err
+					return
+				}
+				if _, ok := v.(*kevy.Message); ok {
+					got++
+				}
+			}
+			done <- nil
+		}()
+		return done
+	}
+
+	require.Equal(t, "+OK", show(db.Exec(ctx, "CONFIG", "SET", "notify-keyspace-events", "K$")))
+	notes := db.PSubscribe(ctx, "__keyspace@0__:*")
+	defer notes.Close()
+	done := read(notes, n)
+	args := []any{"MSET"}
+	for i := range n {
+		args = append(args, "k"+strconv.Itoa(i), "v")
+	}
+	_, err := db.Do(ctx, args...)
+	require.NoError(t, err)
+	require.NoError(t, <-done)
+
+	sub := db.Subscribe(ctx, "burst")
+	defer sub.Close()
+	done = read(sub, n)
+	var wg sync.WaitGroup
+	for p := range 4 {
+		wg.Go(func() {
+			for i := range n / 4 {
+				_, err := db.Publish(ctx, "burst", strconv.Itoa(p*n+i))
+				assert.NoError(t, err)
+			}
+		})
+	}
+	wg.Wait()
+	require.NoError(t, <-done)
+	assert.NoError(t, sub.Err())
+}
+
+// TestPubSubBufferBytes: an embedded subscriber's waiting messages are
+// bounded in bytes: one that does not read is cut off once they pass
+// Config.PubSubBufferBytes.
+func TestPubSubBufferBytes(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t, kevy.Config{PubSubBufferBytes: 64 << 10})
+	slow := db.Subscribe(ctx, "c")
+	defer slow.Close()
+	c := db.Conn()
+	defer c.Close()
+	require.Equal(t, `["subscribe" "c" :1]`, show(c.Exec(ctx, "SUBSCRIBE", "c")))
+	payload := strings.Repeat("p", 1024)
+	for range 100 { // 100 KB of payloads
+		_, err := db.Publish(ctx, "c", payload)
+		require.NoError(t, err)
+	}
+	var err error
+	for got := 0; err == nil; got++ {
+		_, err = slow.Receive(ctx)
+		require.Less(t, got, 100)
+	}
+	assert.ErrorIs(t, err, kevy.ErrSlowSubscriber)
+	assert.ErrorContains(t, err, "65536 bytes")
+	for err == nil {
+		_, err = c.Receive(ctx)
+	}
+	assert.ErrorIs(t, err, kevy.ErrSlowSubscriber, "a Conn in subscriber mode too")
 }

@@ -11,10 +11,7 @@ import (
 func readAll(subs []*Subscriber) (wait func()) {
 	var wg sync.WaitGroup
 	for _, s := range subs {
-		wg.Go(func() {
-			for range s.Messages() {
-			}
-		})
+		wg.Go(func() { readToEnd(s) })
 	}
 	return wg.Wait
 }

@@ -6,15 +6,12 @@ import (
 	"sync/atomic"
 )
 
-// DefaultBuffer is the subscriber buffer, in messages, that
-// [SubscriberConfig] gives when its Buffer is zero. Redis bounds a
-// subscriber's output buffer in bytes (client-output-buffer-limit pubsub
-// 32mb 8mb 60); a Go channel's buffer is allocated in full when the
-// subscriber is made, 80 bytes a slot (payloads are shared, not copied), so
-// the default, 80 KiB per subscriber, absorbs a burst of a thousand messages
-// and stays cheap with thousands of subscribers. Raise it for readers that
-// must ride out larger bursts, such as keyspace notifications of a big MSET.
-const DefaultBuffer = 1024
+// DefaultBufferBytes bounds a subscriber's stream when its
+// SubscriberConfig.BufferBytes is zero: 32 MiB, the hard limit of Redis's
+// client-output-buffer-limit pubsub. The stream grows only as messages
+// wait, so a subscriber that keeps up costs little, and one that is
+// reading rides out a burst of hundreds of thousands of small messages.
+const DefaultBufferBytes = 32 << 20
 
 // DefaultMailbox is the capacity of the bus goroutine's request channel when
 // [Config].Mailbox is zero.
@@ -69,8 +66,8 @@ func New(cfg Config) *Bus {
 	return b
 }
 
-// Close stops the bus: it closes the message channel of every subscriber
-// (whose Err then reports [ErrClosed]), answers queued requests with
+// Close stops the bus: it ends the stream of every subscriber (whose Err
+// then reports [ErrClosed]), answers queued requests with
 // ErrClosed, and waits for the bus goroutine to exit. Every later call on the
 // bus or its subscribers returns ErrClosed. Close is idempotent and always
 // returns nil.
@@ -89,13 +86,13 @@ func (b *Bus) Active() bool { return b.live.Load() > 0 }
 // receivers as Redis counts them: one per subscriber of the channel plus one
 // per (pattern, subscriber) pair whose pattern matches the channel, so a
 // subscriber reached both ways, or by two patterns, counts (and receives the
-// message) once per match. It never blocks on a subscriber: one whose buffer
-// is full is cut off instead (see [ErrSlowSubscriber]), and still counted.
+// message) once per match. It never blocks on a subscriber: one whose stream
+// is at its bounds is cut off instead (see [ErrSlowSubscriber]), and still counted.
 //
 // When there are no subscriptions at all, Publish returns 0 at once, without
 // a message to the bus goroutine and without allocating. Otherwise it waits
 // for the bus goroutine, which has delivered the message to every receiver's
-// buffer when Publish returns. Messages from one goroutine reach each
+// stream when Publish returns. Messages from one goroutine reach each
 // subscriber in the order they were published.
 func (b *Bus) Publish(channel, payload string) (int, error) {
 	switch n := b.live.Load(); {

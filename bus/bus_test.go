@@ -1,8 +1,11 @@
 package bus
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 
@@ -197,12 +200,12 @@ func TestPublisherOrder(t *testing.T) {
 		readers.Go(func() {
 			next := make([]int, publishers)
 			for got := 0; got < publishers*perPublisher; got++ {
-				m, ok := <-s.Messages()
-				if !assert.True(t, ok, "stream closed early: %v", s.Err()) {
+				m, err := s.Receive(context.Background())
+				if !assert.NoError(t, err, "stream ended early") {
 					return
 				}
 				var p, seq int
-				_, err := fmt.Sscanf(m.Payload, "%d/%d", &p, &seq)
+				_, err = fmt.Sscanf(m.Payload, "%d/%d", &p, &seq)
 				require.NoError(t, err)
 				assert.Equal(t, next[p], seq, "publisher %d", p)
 				next[p] = seq + 1
@@ -262,8 +265,8 @@ func TestSlowSubscriber(t *testing.T) {
 	got := drain(slow)
 	assert.Equal(t, []Message{conf(KindSubscribe, "ch", 1), conf(KindPSubscribe, "c*", 2),
 		msg("ch", "m1"), pmsg("c*", "ch", "m1")}, got)
-	_, ok := <-slow.Messages()
-	assert.False(t, ok, "the stream is closed")
+	_, err = slow.Receive(context.Background())
+	assert.ErrorIs(t, err, ErrSlowSubscriber, "the stream ended")
 	assert.ErrorIs(t, slow.Err(), ErrSlowSubscriber)
 	assert.Equal(t, "bus: subscriber too slow, disconnected (buffer of 4 messages full)", slow.Err().Error())
 	_, err = slow.Subscribe("x")
@@ -303,8 +306,8 @@ func TestSubscriberClose(t *testing.T) {
 	require.NoError(t, s.Close())
 	require.NoError(t, s.Close())
 	assert.Equal(t, []Message{conf(KindSubscribe, "a", 1)}, drain(s))
-	_, ok := <-s.Messages()
-	assert.False(t, ok)
+	_, err = s.Receive(context.Background())
+	assert.ErrorIs(t, err, ErrSubscriberClosed)
 	assert.ErrorIs(t, s.Err(), ErrSubscriberClosed)
 	_, err = s.Subscribe("b")
 	assert.ErrorIs(t, err, ErrSubscriberClosed)
@@ -330,10 +333,7 @@ func TestClose(t *testing.T) {
 	subs = append(subs, idle)
 	var readers sync.WaitGroup
 	for _, s := range subs {
-		readers.Go(func() {
-			for range s.Messages() {
-			}
-		})
+		readers.Go(func() { readToEnd(s) })
 	}
 	require.NoError(t, b.Close())
 	readers.Wait()
@@ -367,10 +367,7 @@ func TestCloseRacingCalls(t *testing.T) {
 	_, err := s.PSubscribe("*")
 	require.NoError(t, err)
 	var wg sync.WaitGroup
-	wg.Go(func() {
-		for range s.Messages() {
-		}
-	})
+	wg.Go(func() { readToEnd(s) })
 	for g := 0; g < 4; g++ {
 		wg.Go(func() {
 			for i := 0; ; i++ {
@@ -416,7 +413,107 @@ func TestPublishAllocs(t *testing.T) {
 		if _, err := b.Publish("ch", "payload"); err != nil {
 			t.Fatal(err)
 		}
-		<-s.Messages()
+		if _, ok := s.TryReceive(); !ok {
+			t.Fatal("not delivered")
+		}
 	})
 	assert.Zero(t, allocs, "Publish to a subscriber must not allocate")
+}
+
+// TestSlowSubscriberBytes: the stream is bounded in bytes, each message
+// counted for its channel, pattern and payload plus MessageOverhead; the
+// message that would pass the bound cuts the subscriber off.
+func TestSlowSubscriberBytes(t *testing.T) {
+	b := newBus(t)
+	payload := strings.Repeat("p", 100)
+	size := MessageOverhead + int64(len("ch")+len(payload))
+	s, err := b.NewSubscriber(SubscriberConfig{BufferBytes: 3 * size, OmitConfirmations: true})
+	require.NoError(t, err)
+	_, err = s.Subscribe("ch")
+	require.NoError(t, err)
+	for range 3 {
+		_, err := b.Publish("ch", payload)
+		require.NoError(t, err)
+	}
+	require.NoError(t, s.Err(), "exactly at the bound")
+	_, err = b.Publish("ch", "x")
+	require.NoError(t, err)
+	assert.ErrorIs(t, s.Err(), ErrSlowSubscriber)
+	assert.Equal(t, fmt.Sprintf("bus: subscriber too slow, disconnected (buffer of %d bytes full)", 3*size), s.Err().Error())
+	assert.Len(t, drain(s), 3)
+
+	// A negative bound is none.
+	u, err := b.NewSubscriber(SubscriberConfig{BufferBytes: -1, OmitConfirmations: true})
+	require.NoError(t, err)
+	_, err = u.Subscribe("ch")
+	require.NoError(t, err)
+	for range 1000 {
+		_, err := b.Publish("ch", payload)
+		require.NoError(t, err)
+	}
+	assert.NoError(t, u.Err())
+	assert.Len(t, drain(u), 1000)
+}
+
+// TestBurstWhileReading: a subscriber with the default bounds that reads
+// as fast as it can is not cut off by a burst of 100,000 small messages
+// published as fast as possible (a fixed buffer of 1024 messages was).
+func TestBurstWhileReading(t *testing.T) {
+	b := newBus(t)
+	s := newSub(t, b, 0)
+	_, err := s.Subscribe("ch")
+	require.NoError(t, err)
+	drain(s)
+	const n = 100_000
+	done := make(chan int)
+	go func() {
+		got := 0
+		for got < n {
+			if _, err := s.Receive(context.Background()); err != nil {
+				break
+			}
+			got++
+		}
+		done <- got
+	}()
+	batch := make([]Publication, 0, 100)
+	for i := range n {
+		batch = append(batch, Publication{"ch", strconv.Itoa(i)})
+		if len(batch) == cap(batch) {
+			require.NoError(t, b.PublishBatch(batch))
+			batch = make([]Publication, 0, 100)
+		}
+	}
+	assert.Equal(t, n, <-done)
+	assert.NoError(t, s.Err())
+	// The queue that absorbed the burst is not kept.
+	s.mu.Lock()
+	assert.LessOrEqual(t, cap(s.q), 4096)
+	s.mu.Unlock()
+}
+
+func TestReady(t *testing.T) {
+	b := newBus(t)
+	s := newSub(t, b, 0)
+	_, err := s.Subscribe("ch")
+	require.NoError(t, err)
+	<-s.Ready()
+	assert.Len(t, drain(s), 1)
+	select {
+	case <-s.Ready():
+		t.Fatal("Ready fired with nothing waiting")
+	default:
+	}
+	go func() { _, _ = b.Publish("ch", "x") }()
+	<-s.Ready()
+	assert.Equal(t, []Message{msg("ch", "x")}, drain(s))
+	require.NoError(t, s.Close())
+	<-s.Ready()
+	_, ok := s.TryReceive()
+	assert.False(t, ok)
+	assert.ErrorIs(t, s.Err(), ErrSubscriberClosed)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err = newSub(t, b, 0).Receive(ctx)
+	assert.ErrorIs(t, err, context.Canceled)
 }

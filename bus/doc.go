@@ -7,7 +7,7 @@
 //
 // [New] starts a [Bus]; [Bus.NewSubscriber] makes a [Subscriber] (one per
 // kevy PubSub, the equivalent of a Redis connection in subscribed mode).
-// A subscriber's [Subscriber.Messages] channel carries, in order, what Redis
+// A subscriber's stream ([Subscriber.Receive]) carries, in order, what Redis
 // would write on that connection: a confirmation per channel or pattern named
 // in each subscription change, each with the running subscription count, and
 // the messages published to it ([Message]). [Bus.Publish] returns the number
@@ -19,7 +19,7 @@
 //	s, _ := b.NewSubscriber(bus.SubscriberConfig{})
 //	s.Subscribe("news")          // stream: {subscribe news 1}
 //	b.Publish("news", "hello")   // returns 1; stream: {message news hello}
-//	for m := range s.Messages() { ... }
+//	m, err := s.Receive(ctx)     // until the stream ends
 //
 // # Design: an actor, with a lock-free empty path
 //
@@ -28,7 +28,7 @@
 // order of first subscription); every subscription change, PUBLISH and
 // PUBSUB query is a request on its mailbox, carrying a cap-1 reply channel,
 // and the goroutine drains up to 256 queued requests per wake-up. It is the
-// only sender on every subscriber channel and the only one that closes them,
+// only writer of every subscriber's stream and the only one that ends it,
 // so a cut-off or a shutdown can never race a delivery. Because requests
 // apply one at a time, the bus is linearizable like Redis's single thread:
 // when Subscribe returns, every later Publish reaches the subscriber; after
@@ -63,20 +63,25 @@
 //
 // # Slow subscribers
 //
-// PUBLISH never blocks on a subscriber. Each subscriber has a bounded buffer
-// (its channel, [SubscriberConfig].Buffer messages, [DefaultBuffer] by
-// default). A message or confirmation that finds it full cuts the subscriber
-// off, as Redis's client-output-buffer-limit pubsub disconnects a client:
-// the bus drops all its subscriptions and closes its channel; the reader
-// still receives what was buffered, then sees the channel closed, and
-// [Subscriber.Err] returns an error wrapping [ErrSlowSubscriber] that names
-// the buffer size. Memory per subscriber is therefore bounded by its buffer.
-// Other subscribers are not affected.
+// PUBLISH never blocks on a subscriber. Each subscriber's stream is a queue
+// that grows as messages wait and shrinks as they are read, bounded in
+// bytes ([SubscriberConfig].BufferBytes, [DefaultBufferBytes] by default:
+// Redis's client-output-buffer-limit pubsub hard limit, counting each
+// message's channel, pattern and payload plus [MessageOverhead]) and
+// optionally in messages ([SubscriberConfig].Buffer). A message or
+// confirmation that would pass a bound cuts the subscriber off, as Redis
+// disconnects a client over its limit: the bus drops all its subscriptions
+// and ends its stream; the reader still receives what was waiting, then
+// [Subscriber.Receive] returns an error wrapping [ErrSlowSubscriber] that
+// names the bound. Memory per subscriber is therefore bounded, and a
+// subscriber that reads as fast as it can is not cut off by a burst
+// (payloads are shared between receivers, so the count is an upper bound
+// on what a waiting message costs). Other subscribers are not affected.
 //
 // # Shutdown
 //
 // [Bus.Close] stops the goroutine, answers queued requests with [ErrClosed],
-// closes every subscriber's channel (their Err reports ErrClosed) and waits
+// ends every subscriber's stream (their Err reports ErrClosed) and waits
 // for the goroutine to exit; it is idempotent. Every later call returns
 // ErrClosed. [Subscriber.Close] ends one subscriber. A subscriber that is
 // never closed stays registered until the bus closes, like an open Redis

@@ -117,7 +117,7 @@ func (b *Bus) publish(channel, payload string) int {
 	return n
 }
 
-// deliver puts m in s's buffer, or cuts s off if the buffer is full. A
+// deliver puts m in s's stream, or cuts s off if its bounds are reached. A
 // subscriber cut off earlier in the same request is skipped (Redis, too,
 // counts a receiver whose output buffer overflowed and writes nothing more
 // to it).
@@ -125,10 +125,8 @@ func (b *Bus) deliver(s *Subscriber, m Message) {
 	if s.dead {
 		return
 	}
-	select {
-	case s.ch <- m:
-	default:
-		end(s, slowError(cap(s.ch)))
+	if !s.push(m) {
+		end(s, slowError(s))
 		b.t.cut = append(b.t.cut, s) // serve drops its subscriptions
 	}
 }
@@ -141,11 +139,12 @@ func (b *Bus) confirm(s *Subscriber, m Message) {
 }
 
 // end marks s finished with err, which its Err and methods report from now
-// on, and closes its channel. Dropping its subscriptions is the caller's job.
+// on, and wakes its readers. Dropping its subscriptions is the caller's
+// job.
 func end(s *Subscriber, err error) {
 	s.dead = true
 	s.err.Store(&err)
-	close(s.ch)
+	s.signal()
 }
 
 // confirmKind names the confirmation of a subscription change.

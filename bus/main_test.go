@@ -1,6 +1,7 @@
 package bus
 
 import (
+	"context"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -26,20 +27,25 @@ func newSub(t testing.TB, b *Bus, buffer int) *Subscriber {
 	return s
 }
 
-// drain returns what is buffered in s's stream right now. Every bus call
+// drain returns what is waiting in s's stream right now. Every bus call
 // has delivered its messages before it returns, so after a call this is
 // exactly what the call produced.
 func drain(s *Subscriber) []Message {
 	var out []Message
 	for {
-		select {
-		case m, ok := <-s.Messages():
-			if !ok {
-				return out
-			}
-			out = append(out, m)
-		default:
+		m, ok := s.TryReceive()
+		if !ok {
 			return out
+		}
+		out = append(out, m)
+	}
+}
+
+// readToEnd reads s's stream until it ends.
+func readToEnd(s *Subscriber) {
+	for {
+		if _, err := s.Receive(context.Background()); err != nil {
+			return
 		}
 	}
 }

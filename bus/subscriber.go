@@ -1,57 +1,83 @@
 package bus
 
 import (
+	"context"
 	"slices"
+	"sync"
 	"sync/atomic"
+	"unsafe"
 )
 
-// SubscriberConfig configures a [Subscriber]. The zero value gives a buffer
-// of DefaultBuffer messages and Redis's confirmations in the stream.
+// SubscriberConfig configures a [Subscriber]. The zero value bounds the
+// stream to DefaultBufferBytes, with Redis's confirmations in it.
 type SubscriberConfig struct {
-	// Buffer is the capacity, in messages, of the subscriber's channel. A
-	// message or confirmation that finds it full cuts the subscriber off
-	// (see ErrSlowSubscriber). Zero means DefaultBuffer.
+	// Buffer bounds how many messages may wait in the subscriber's stream:
+	// a message or confirmation that finds that many waiting cuts the
+	// subscriber off (see ErrSlowSubscriber). Zero means no bound on the
+	// count (BufferBytes still bounds the stream).
 	Buffer int
 
+	// BufferBytes bounds the bytes waiting in the stream, each message
+	// counted for its channel, pattern and payload plus a fixed overhead
+	// (MessageOverhead), as Redis counts a pub/sub client's output buffer
+	// (client-output-buffer-limit pubsub): a message that would pass it
+	// cuts the subscriber off. Zero means DefaultBufferBytes; a negative
+	// value means no bound.
+	BufferBytes int64
+
 	// OmitConfirmations leaves the subscribe/unsubscribe confirmations out
-	// of the stream, which then carries only KindMessage and KindPMessage,
-	// for a go-redis-style Channel() that hands the stream to the user as
-	// it is. Zero (false) delivers them, as Redis does on the connection.
+	// of the stream, which then carries only KindMessage and KindPMessage.
+	// Zero (false) delivers them, as Redis does on the connection.
 	OmitConfirmations bool
 }
 
 // Subscriber is one subscribing party, the equivalent of a Redis connection
-// in subscribed mode (one per kevy PubSub). It has one bounded message
-// channel, [Subscriber.Messages], which receives confirmations and messages
-// in order until the subscriber is closed, cut off, or the bus is closed;
-// then the channel is closed (after the messages still buffered in it) and
-// [Subscriber.Err] says why.
+// in subscribed mode (one per kevy PubSub). It has one stream, read with
+// [Subscriber.Receive] or [Subscriber.TryReceive], which receives
+// confirmations and messages in order until the subscriber is closed, cut
+// off, or the bus is closed; then, once the messages still waiting have
+// been read, Receive returns the error that says why (also [Subscriber.Err]).
+// The stream is a queue that grows as messages wait and shrinks as they
+// are read, bounded by [SubscriberConfig]: a subscriber that is reading
+// rides out a burst; one that does not read is cut off.
 //
 // A Subscriber is safe for concurrent use by multiple goroutines; changes
 // made concurrently apply in some order, each change as a whole.
 type Subscriber struct {
-	bus  *Bus
-	ch   chan Message // buffered; sent to and closed only by the bus goroutine
-	omit bool
-	err  atomic.Pointer[error] // why ch was closed; set before closing it
+	bus      *Bus
+	omit     bool
+	maxMsgs  int
+	maxBytes int64
+	err      atomic.Pointer[error] // why the stream ended; set before ready is signalled
+	ready    chan struct{}         // cap 1: signalled when a message waits or the stream ends
+
+	mu    sync.Mutex // guards the stream: the bus goroutine appends, readers take
+	q     []Message  // q[head:] wait
+	head  int
+	bytes int64 // counted size of q[head:]
 
 	// Owned by the bus goroutine (run); see tables.
 	channels map[string]int // subscribed channel → index in its chanEntry.subs
 	patterns []string       // subscribed patterns, in subscription order
-	dead     bool           // ch is closed; the subscriber is out of the tables
+	dead     bool           // the stream ended; the subscriber is out of the tables
 }
 
 // NewSubscriber registers a new subscriber with no subscriptions. It returns
 // ErrClosed after Close.
 func (b *Bus) NewSubscriber(cfg SubscriberConfig) (*Subscriber, error) {
-	n := cfg.Buffer
-	if n <= 0 {
-		n = DefaultBuffer
+	maxBytes := cfg.BufferBytes
+	switch {
+	case maxBytes == 0:
+		maxBytes = DefaultBufferBytes
+	case maxBytes < 0:
+		maxBytes = 0
 	}
 	s := &Subscriber{
 		bus:      b,
-		ch:       make(chan Message, n),
 		omit:     cfg.OmitConfirmations,
+		maxMsgs:  max(cfg.Buffer, 0),
+		maxBytes: maxBytes,
+		ready:    make(chan struct{}, 1),
 		channels: make(map[string]int),
 	}
 	r := b.get(opRegister)
@@ -62,10 +88,59 @@ func (b *Bus) NewSubscriber(cfg SubscriberConfig) (*Subscriber, error) {
 	return s, nil
 }
 
-// Messages returns the subscriber's stream. It is the same channel on every
-// call. It is closed when the subscriber is closed or cut off or the bus is
-// closed, after the messages already in it have been received.
-func (s *Subscriber) Messages() <-chan Message { return s.ch }
+// TryReceive returns the next message of the stream if one is waiting.
+func (s *Subscriber) TryReceive() (Message, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.head == len(s.q) {
+		return Message{}, false
+	}
+	m := s.q[s.head]
+	s.q[s.head] = Message{}
+	s.head++
+	s.bytes -= m.size()
+	switch {
+	case s.head == len(s.q):
+		s.head = 0
+		s.q = s.q[:0]
+		if cap(s.q) > 4096 {
+			s.q = nil // a burst's queue is not kept
+		}
+	case s.head >= 4096 && s.head > len(s.q)/2:
+		n := copy(s.q, s.q[s.head:])
+		clear(s.q[n:])
+		s.q, s.head = s.q[:n], 0
+	}
+	return m, true
+}
+
+// Receive returns the next message of the stream, waiting until one
+// arrives or ctx ends (then it returns ctx.Err()). Once the stream has
+// ended and its last message was read, it returns the error Err reports.
+func (s *Subscriber) Receive(ctx context.Context) (Message, error) {
+	for {
+		if m, ok := s.TryReceive(); ok {
+			return m, nil
+		}
+		if err := s.Err(); err != nil {
+			if m, ok := s.TryReceive(); ok { // delivered just before the end
+				return m, nil
+			}
+			return Message{}, err
+		}
+		select {
+		case <-s.ready:
+		case <-ctx.Done():
+			return Message{}, ctx.Err()
+		}
+	}
+}
+
+// Ready returns a channel that receives a value when messages wait in the
+// stream or the stream ends, for a reader that selects on several sources:
+// after it fires, read with TryReceive until it reports none, then check
+// Err. It is the same channel on every call.
+func (s *Subscriber) Ready() <-chan struct{} { return s.ready }
 
 // Err returns nil while the subscriber is open, and afterwards why it ended:
 // ErrSubscriberClosed after Close, ErrClosed after the bus closed, or an
@@ -119,8 +194,8 @@ func (s *Subscriber) change(o op, names []string) (int, error) {
 	return res.n, err
 }
 
-// Close unsubscribes from everything, without confirmations, and closes the
-// message channel; Err then reports ErrSubscriberClosed. Close is
+// Close unsubscribes from everything, without confirmations, and ends the
+// stream; Err then reports ErrSubscriberClosed. Close is
 // idempotent, returns nil, and is a no-op after a cut-off or Bus.Close.
 func (s *Subscriber) Close() error {
 	if s.Err() != nil {
@@ -145,4 +220,37 @@ func (s *Subscriber) channelNames() []string {
 	}
 	slices.Sort(names)
 	return names
+}
+
+// MessageOverhead is what a waiting message is counted for besides its
+// channel, pattern and payload: the size of a Message.
+const MessageOverhead = int64(unsafe.Sizeof(Message{}))
+
+// size is what m counts against a stream's BufferBytes.
+func (m *Message) size() int64 {
+	return MessageOverhead + int64(len(m.Channel)+len(m.Pattern)+len(m.Payload))
+}
+
+// push appends m to the stream, or reports false when the stream's bounds
+// do not allow it. Called by the bus goroutine only.
+func (s *Subscriber) push(m Message) bool {
+	size := m.size()
+	s.mu.Lock()
+	waiting := len(s.q) - s.head
+	if (s.maxMsgs > 0 && waiting >= s.maxMsgs) || (s.maxBytes > 0 && s.bytes+size > s.maxBytes) {
+		s.mu.Unlock()
+		return false
+	}
+	s.q = append(s.q, m)
+	s.bytes += size
+	s.mu.Unlock()
+	s.signal()
+	return true
+}
+
+func (s *Subscriber) signal() {
+	select {
+	case s.ready <- struct{}{}:
+	default:
+	}
 }

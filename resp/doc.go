@@ -51,8 +51,19 @@
 //
 // Limits follow redis-server's: proto-max-bulk-len (512 MB), a multibulk
 // count that fits an int32, 64 KB for an inline line or a length line
-// (see [ReaderOptions]). Declared lengths are never allocated up front: the
-// buffer grows as bytes arrive.
+// (see [ReaderOptions]), and, after [Reader.SetUnauthenticated], the
+// smaller limits redis-server applies before AUTH. By default declared
+// lengths are never allocated up front: the buffer grows as bytes arrive.
+// A server sets [ReaderOptions].BigArg instead, as redis-server reads a
+// large bulk: into an allocation of its exact size, filled straight from
+// the connection and handed over as a string without a copy
+// ([Reader.ReadStrings]); [ReaderOptions].Reserve lets it refuse the
+// allocation.
+//
+// A timeout from the underlying reader (a read deadline) interrupts
+// [Reader.ReadArgs] without ending it: the command in progress resumes on
+// the next call, so a server can stop reading mid-command and carry on
+// later.
 //
 // With [ReaderOptions].Strict the Reader reads the append-only file the way
 // redis-server loads it: multibulk only, lines starting with '#'

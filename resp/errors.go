@@ -32,6 +32,8 @@ const (
 	msgTooBigBulkCount  = "Protocol error: too big bulk count string"
 	msgInvalidBulk      = "Protocol error: invalid bulk length"
 	msgExpectedDollar   = "Protocol error: expected '$', got '"
+	msgUnauthMbulk      = "Protocol error: unauthenticated multibulk length"
+	msgUnauthBulk       = "Protocol error: unauthenticated bulk length"
 	// Strict (AOF) mode only: redis-server's loader says "Bad file format".
 	msgExpectedStar = "Protocol error: expected '*', got '"
 	msgExpectedCRLF = "Protocol error: expected CRLF"

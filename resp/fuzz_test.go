@@ -37,8 +37,9 @@ func parseAll(src io.Reader, opts ReaderOptions) parsed {
 }
 
 // FuzzReader feeds arbitrary requests to the Reader: it must not panic,
-// must give the same result however the input is chunked, and every
-// command it returns must survive AppendCommand and a second parse.
+// must give the same result however the input is chunked, interrupted by
+// timeouts or not, with or without BigArg allocations, and every command
+// it returns must survive AppendCommand and a second parse.
 func FuzzReader(f *testing.F) {
 	addSeeds(f, "requests")
 	f.Add([]byte("*2\r\n$1\r\na\r\n$1\r\nb\r\n"))
@@ -51,6 +52,10 @@ func FuzzReader(f *testing.F) {
 			whole := parseAll(bytes.NewReader(data), opts)
 			bytewise := parseAll(iotest.OneByteReader(bytes.NewReader(data)), opts)
 			require.Equal(t, whole, bytewise)
+			big := opts
+			big.BigArg = 2
+			cmds, err, off, _ := readResuming(NewReader(&stutterReader{data: data, chunk: 3}, big))
+			require.Equal(t, whole, parsed{cmds, err.Error(), off})
 			require.LessOrEqual(t, whole.off, int64(len(data)))
 
 			var again []byte

@@ -25,6 +25,9 @@ func (x *Reader) ReadReply() (Reply, error) {
 	x.start = x.base + int64(x.r)
 	r, err := x.reply(0)
 	if err != nil {
+		if temporary(err) && x.fatal == nil {
+			x.rerr = err // unlike a command, a reply does not resume
+		}
 		return Reply{}, err
 	}
 	x.end = x.base + int64(x.r)

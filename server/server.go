@@ -17,10 +17,14 @@
 //
 // The zero Config is Redis's defaults: it binds 127.0.0.1 only; protected
 // mode refuses clients from other addresses while no password is set;
+// before AUTH a command may have 10 arguments and 16 KB bulks;
 // proto-max-bulk-len is 512 MB, client-query-buffer-limit 1 GB, the pub/sub
 // output buffer limit 32 MB hard and 8 MB for 60 s soft, maxclients 10000.
-// Malformed input is answered with Redis's protocol error and the
-// connection closed; no input can crash the server.
+// The buffer limits are the store's, shared by its servers and changed by
+// CONFIG SET. Malformed input is answered with Redis's protocol error and
+// the connection closed; no input can crash the server. A client blocked
+// in BLPOP and friends that disconnects is gone at once (see
+// docs/security.md for the whole picture).
 //
 // # Concurrency
 //
@@ -41,9 +45,9 @@ import (
 )
 
 // OutputLimit is one class of Redis's client-output-buffer-limit: a client
-// whose pending output exceeds Hard bytes, or stays above Soft bytes for
-// SoftSeconds, is disconnected. Zero fields mean the class's default and
-// negative ones no limit.
+// whose pending output reaches Hard bytes, or stays at or above Soft bytes
+// for longer than SoftSeconds, is disconnected. In a Config, zero fields
+// mean the class's default and negative ones no limit.
 type OutputLimit = serveconn.OutputLimit
 
 // Config configures a Server. Every zero value is Redis's default.
@@ -61,27 +65,64 @@ type Config struct {
 	// loopback address are refused with Redis's DENIED error.
 	ProtectedModeOff bool
 	// MaxClients bounds the connected clients; zero means 10000. A client
-	// over the bound gets "ERR max number of clients reached".
+	// over the bound gets "ERR max number of clients reached". Each client
+	// takes a file descriptor: kevy serve lowers it to fit the process's
+	// open-file limit; a program embedding a Server should do the same.
 	MaxClients int
-	// IdleTimeout closes clients idle for longer (Redis's timeout); zero
-	// means never. Subscribed clients are exempt.
+	// IdleTimeout closes clients that neither sent nor received a byte
+	// for longer (Redis's timeout); zero means never. Subscribed and
+	// blocked clients are exempt.
 	IdleTimeout time.Duration
 	// MaxBulkLen is proto-max-bulk-len; zero means 512 MB.
 	MaxBulkLen int64
 	// MaxMultibulkLen bounds the arguments of one command; zero means
 	// Redis 7.0's INT_MAX.
 	MaxMultibulkLen int64
-	// QueryBufferLimit is client-query-buffer-limit; zero means 1 GB.
+	// QueryBufferLimit is client-query-buffer-limit: what a client may
+	// hold of its input, read and not yet executed (parsed commands
+	// included); zero means 1 GB.
 	QueryBufferLimit int64
-	// NormalOutput is the output limit of ordinary clients; zero: none.
+	// NormalOutput is the output limit of ordinary clients; zero: none
+	// (normal clients are not read while they do not read their replies).
 	NormalOutput OutputLimit
-	// PubSubOutput is the output limit of subscribed clients; zero: 32 MB
-	// hard, 8 MB for 60 seconds soft.
+	// PubSubOutput is the output limit of subscribed clients, and bounds
+	// the messages waiting for them; zero: 32 MB hard, 8 MB for 60
+	// seconds soft.
 	PubSubOutput OutputLimit
 	// Logger receives connection notices (limits, refusals); nil: the
 	// store's logger.
 	Logger *slog.Logger
 }
+
+// limits applies the buffer limits cfg sets (its non-zero fields) to
+// cur, the store's current ones (Redis's defaults, or what CONFIG SET
+// made them).
+func (cfg Config) limits(cur serveconn.Limits) serveconn.Limits {
+	if n := cfg.QueryBufferLimit; n > 0 {
+		cur.QueryBuffer = n
+	}
+	set := func(dst *OutputLimit, o OutputLimit) {
+		pick := func(dst *int64, v int64) {
+			switch {
+			case v > 0:
+				*dst = v
+			case v < 0:
+				*dst = 0
+			}
+		}
+		pick(&dst.Hard, o.Hard)
+		pick(&dst.Soft, o.Soft)
+		s := int64(dst.SoftSeconds)
+		pick(&s, int64(o.SoftSeconds))
+		dst.SoftSeconds = time.Duration(s)
+	}
+	set(&cur.Normal, cfg.NormalOutput)
+	set(&cur.PubSub, cfg.PubSubOutput)
+	return cur
+}
+
+// acceptLogEvery is how often repeated accept failures are logged.
+const acceptLogEvery = time.Minute
 
 // DefaultPort is Redis's port.
 const DefaultPort = 6379
@@ -116,6 +157,7 @@ func New(db *kevy.Store, cfg Config) *Server {
 		cfg.MaxClients = DefaultMaxClients
 	}
 	reg.SetMaxClients(cfg.MaxClients)
+	reg.SetLimits(cfg.limits(reg.Limits()))
 	log := cfg.Logger
 	if log == nil {
 		log = db.Config().Logger
@@ -127,7 +169,6 @@ func New(db *kevy.Store, cfg Config) *Server {
 		db: db, cfg: cfg, release: release, log: log,
 		conn: serveconn.Config{
 			Password: cfg.RequirePass, MaxBulkLen: cfg.MaxBulkLen, MaxMultibulkLen: cfg.MaxMultibulkLen,
-			QueryBufferLimit: cfg.QueryBufferLimit, Normal: cfg.NormalOutput, PubSub: cfg.PubSubOutput,
 			IdleTimeout: cfg.IdleTimeout, Registry: reg, Logger: log,
 		},
 		listeners: map[net.Listener]struct{}{},
@@ -181,7 +222,11 @@ func (s *Server) Serve(l net.Listener) error {
 		s.mu.Unlock()
 		_ = l.Close()
 	}()
-	var delay time.Duration
+	var (
+		delay    time.Duration
+		loggedAt time.Time // last accept failure logged
+		unlogged int       // failures since
+	)
 	for {
 		nc, err := l.Accept()
 		if err != nil {
@@ -190,8 +235,16 @@ func (s *Server) Serve(l net.Listener) error {
 			}
 			var ne net.Error
 			if errors.As(err, &ne) && ne.Timeout() || isTemporary(err) {
+				// Out of file descriptors (EMFILE) and the like: back off
+				// up to a second, and log the first failure and then one
+				// line a minute, not one per attempt.
 				delay = min(max(2*delay, 5*time.Millisecond), time.Second)
-				s.log.Warn("server: accept failed; retrying", "err", err, "in", delay)
+				if now := time.Now(); now.Sub(loggedAt) >= acceptLogEvery {
+					s.log.Warn("server: accept failed; retrying", "err", err, "failures_since_last_log", unlogged)
+					loggedAt, unlogged = now, 0
+				} else {
+					unlogged++
+				}
 				time.Sleep(delay)
 				continue
 			}

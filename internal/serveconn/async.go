@@ -7,73 +7,67 @@ import (
 	"os"
 	"sync"
 	"time"
-
-	"github.com/kevydb/kevy/resp"
 )
 
 // Subscriber mode. A subscribed connection must take commands and deliver
-// messages at the same time, so it runs on three goroutines:
+// messages at the same time, so while it is subscribed it runs on three
+// goroutines:
 //
-//   - the reader parses commands from the socket and hands them over in
-//     batches (readItem) on cmds;
-//   - the owner (the goroutine that called Serve) runs the batches and, in
-//     between, waits for messages with Session.Receive; the reader wakes it
-//     from that wait by cancelling the context it waits with;
+//   - the pump reads the socket into the inbox (input.go);
+//   - the owner (the goroutine that called Serve) parses and runs the
+//     commands that arrived and, in between, waits for messages with
+//     Session.Receive; the pump wakes it from that wait by cancelling the
+//     context it waits with;
 //   - the writer drains the output queue to the socket.
 //
-// The output queue counts its bytes: a client that does not read its
-// messages fills it past the pubsub class's limit and is cut off, as Redis
-// cuts a slow subscriber, without ever stalling publishers.
-
-type readItem struct {
-	batch [][]string
-	err   error
-}
+// The output queue counts its bytes against the pubsub class's limits: a
+// client that does not read its messages is cut off, as Redis cuts a slow
+// subscriber, without ever stalling publishers. When the last subscription
+// ends, the connection goes back to normal mode: the pump and the writer
+// stop (the writer once the queue is written) and the owner serves the
+// connection alone again, with normal mode's backpressure and limits.
 
 type async struct {
-	cmds chan readItem
+	mu      sync.Mutex
+	q       []byte
+	spare   []byte
+	pending int64
+	soft    softTimer
+	closed  bool
+	kick    chan struct{}
 
-	wakeMu sync.Mutex
-	wake   context.CancelFunc // cancels the owner's Receive; nil when not waiting
-
-	mu        sync.Mutex
-	q, spare  []byte
-	pending   int64
-	softSince time.Time
-	closed    bool
-	kick      chan struct{}
-
-	readerDone, writerDone chan struct{}
+	writerDone chan struct{}
 }
 
-// serveAsync serves the connection in subscriber mode until it ends.
-// readErr is the read error met by the batch that subscribed, if any.
-func (c *Conn) serveAsync(readErr error) error {
-	as := &async{cmds: make(chan readItem, 4), kick: make(chan struct{}, 1),
-		readerDone: make(chan struct{}), writerDone: make(chan struct{})}
+// serveAsync serves the connection in subscriber mode. It returns when
+// the connection should close (with a limit error, or nil), or, with back
+// set, when the connection left subscriber mode and its replies are
+// written.
+func (c *Conn) serveAsync() (back bool, err error) {
+	as := &async{kick: make(chan struct{}, 1), writerDone: make(chan struct{})}
 	c.as = as
-	_ = c.nc.SetReadDeadline(time.Time{}) // subscribers are exempt from the idle timeout
-	if c.closing.Load() {
-		_ = c.nc.SetReadDeadline(time.Now())
-	}
 	go c.writer()
-	if readErr != nil {
-		close(as.readerDone)
-		as.cmds <- readItem{err: readErr}
-	} else {
-		go c.reader()
-	}
-	err := c.enqueue()
+	c.startPump()
+	err = c.enqueue()
 	if err == nil {
-		err = c.ownerLoop()
+		back, err = c.ownerLoop()
 	}
-	// Let the writer flush what is queued (bounded), then close.
+	c.stopPump()
+	// Let the writer write what is queued, then stop it: at once when
+	// going back to normal mode (which would wait for the write anyway),
+	// within a second when closing.
 	as.mu.Lock()
 	as.closed = true
 	as.mu.Unlock()
 	select {
 	case as.kick <- struct{}{}:
 	default:
+	}
+	if back {
+		<-as.writerDone
+		c.as = nil
+		// The writer cancels c.ctx when a write fails: the connection ends.
+		return c.ctx.Err() == nil, nil
 	}
 	if err == nil && !c.killed.Load() {
 		_ = c.nc.SetWriteDeadline(time.Now().Add(time.Second))
@@ -82,64 +76,105 @@ func (c *Conn) serveAsync(readErr error) error {
 	c.cancel()
 	_ = c.nc.Close()
 	<-as.writerDone
-	<-as.readerDone
-	return c.closed(err)
+	c.as = nil
+	return false, c.closed(err)
 }
 
 // ownerLoop runs commands and delivers messages until the connection
-// should close; it returns a limit error, or nil.
-func (c *Conn) ownerLoop() error {
-	as := c.as
+// should close (back false; a limit error, or nil) or leaves subscriber
+// mode (back true).
+func (c *Conn) ownerLoop() (back bool, err error) {
 	for {
-		if c.quit || c.killed.Load() || c.ctx.Err() != nil {
-			return nil
+		if c.quit || c.dead || c.killed.Load() || c.ctx.Err() != nil {
+			return false, nil
 		}
-		select {
-		case it := <-as.cmds:
-			if done, err := c.handleItem(it); done {
-				return err
-			}
-			continue
-		default:
+		done, err := c.runAvailable()
+		if done || err != nil {
+			return false, err
 		}
 		if c.chans+c.pats == 0 {
-			select {
-			case it := <-as.cmds:
-				if done, err := c.handleItem(it); done {
-					return err
-				}
-			case <-c.ctx.Done():
-				return nil
-			}
-			continue
+			return true, nil
 		}
 		if err := c.receive(); err != nil {
-			return err
+			return false, err
 		}
 	}
 }
 
-// receive delivers messages until the reader has commands for the owner.
+// runAvailable parses and runs the commands the pump has read, in batches,
+// without waiting for more; done says the connection ends.
+func (c *Conn) runAvailable() (done bool, err error) {
+	for {
+		c.batch, c.arena = c.batch[:0], c.arena[:0]
+		c.rd.SetUnauthenticated(!c.authed)
+		c.noRead = true
+		var rerr error
+		for len(c.batch) < MaxBatch {
+			start := len(c.arena)
+			c.arena, rerr = c.rd.ReadStrings(c.arena)
+			if rerr != nil {
+				break
+			}
+			n := int64(0)
+			for _, a := range c.arena[start:] {
+				n += int64(len(a))
+			}
+			c.argBytes.Add(n)
+			c.rdHeld.Store(c.rd.Held())
+			c.batch = append(c.batch, c.arena[start:len(c.arena):len(c.arena)])
+			if !c.authed || c.changesAuth(c.batch[len(c.batch)-1]) {
+				break
+			}
+		}
+		c.noRead = false
+		if len(c.batch) > 0 {
+			c.runBatch(c.batch)
+			c.argBytes.Store(0)
+			clear(c.arena)
+			c.publish()
+			if c.dead {
+				return true, c.closed(c.in.failure())
+			}
+			if err := c.enqueue(); err != nil {
+				return true, err
+			}
+			if c.quit || c.chans+c.pats == 0 {
+				// Commands after the batch are run in normal mode (or not
+				// at all): the error, if any, is seen there.
+				return c.quit, nil
+			}
+		}
+		switch {
+		case rerr == nil:
+			continue // MaxBatch or unauthenticated: more may be buffered
+		case rerr == errWouldBlock:
+			return false, nil
+		}
+		return true, c.readFailed(rerr)
+	}
+}
+
+// receive delivers messages until the pump has input for the owner.
 func (c *Conn) receive() error {
-	as := c.as
 	rctx, cancel := context.WithCancel(c.ctx)
 	defer cancel()
-	as.wakeMu.Lock()
-	as.wake = cancel
-	as.wakeMu.Unlock()
+	c.wakeMu.Lock()
+	c.wake = cancel
+	c.wakeMu.Unlock()
 	defer func() {
-		as.wakeMu.Lock()
-		as.wake = nil
-		as.wakeMu.Unlock()
+		c.wakeMu.Lock()
+		c.wake = nil
+		c.wakeMu.Unlock()
 	}()
-	if len(as.cmds) > 0 {
+	// Checked after wake is set: input that arrives later cancels rctx.
+	if c.in.size.Load() > 0 || c.in.failure() != nil {
 		return nil
 	}
 	for {
 		r, err := c.sess.Receive(rctx)
 		if err != nil {
 			if rctx.Err() != nil {
-				return nil // commands to run, or the connection ends
+				return nil // input to read, or the connection ends
 			}
 			// Cut off by the bus (it fell behind) or the store closed.
 			c.log.Warn("kevy: subscriber closed", "addr", c.cl.Addr, "err", err)
@@ -153,31 +188,6 @@ func (c *Conn) receive() error {
 	}
 }
 
-// handleItem runs a batch from the reader; done says the connection ends.
-func (c *Conn) handleItem(it readItem) (done bool, err error) {
-	if len(it.batch) > 0 {
-		c.runBatch(it.batch)
-		c.publish()
-		if err := c.enqueue(); err != nil {
-			return true, err
-		}
-	}
-	if it.err != nil {
-		var pe *resp.ProtocolError
-		if errors.As(it.err, &pe) {
-			c.out = append(c.out, "-ERR "...)
-			c.out = append(c.out, pe.Msg...)
-			c.out = append(c.out, '\r', '\n')
-			_ = c.enqueue() // we close anyway
-		}
-		if errors.Is(it.err, errQueryBuffer) {
-			return true, it.err
-		}
-		return true, nil
-	}
-	return c.quit, nil
-}
-
 // enqueue moves c.out to the output queue, enforcing the output limit of
 // the connection's class.
 func (c *Conn) enqueue() error {
@@ -185,22 +195,17 @@ func (c *Conn) enqueue() error {
 		return nil
 	}
 	as := c.as
-	lim := c.lim.normal
+	lims := c.reg.Limits()
+	lim := lims.Normal
 	if c.chans+c.pats > 0 {
-		lim = c.lim.pubsub
+		lim = lims.PubSub
 	}
 	now := time.Now()
 	as.mu.Lock()
 	as.q = append(as.q, c.out...)
 	as.pending += int64(len(c.out))
-	if lim.Soft > 0 && as.pending > lim.Soft {
-		if as.softSince.IsZero() {
-			as.softSince = now
-		}
-	} else {
-		as.softSince = time.Time{}
-	}
-	over := lim.exceeded(as.pending, as.softSince, now)
+	as.soft.update(lim, as.pending, now)
+	over := lim.exceeded(as.pending, as.soft.since, now)
 	pending := as.pending
 	as.mu.Unlock()
 	c.out = c.out[:0]
@@ -243,54 +248,23 @@ func (c *Conn) writer() {
 		_, err := c.nc.Write(buf)
 		as.mu.Lock()
 		as.pending -= int64(len(buf))
+		if as.pending == 0 {
+			as.soft = softTimer{}
+		}
 		as.spare = buf[:0]
 		if cap(as.spare) > 1<<20 {
 			as.spare = nil
 		}
+		pending := as.pending
 		as.mu.Unlock()
+		c.cl.mu.Lock()
+		c.cl.omem = pending
+		c.cl.mu.Unlock()
 		if err != nil {
 			if !errors.Is(err, os.ErrDeadlineExceeded) && !errors.Is(err, net.ErrClosed) {
 				c.log.Debug("kevy: write to client failed", "addr", c.cl.Addr, "err", err)
 			}
 			c.cancel()
-			return
-		}
-	}
-}
-
-// reader parses commands and hands them to the owner in batches.
-func (c *Conn) reader() {
-	as := c.as
-	defer close(as.readerDone)
-	for {
-		var it readItem
-		var arena []string
-		for {
-			args, err := c.rd.ReadArgs()
-			if err != nil {
-				it.err = err
-				break
-			}
-			start := len(arena)
-			for _, a := range args {
-				arena = append(arena, string(a))
-			}
-			it.batch = append(it.batch, arena[start:len(arena):len(arena)])
-			if c.rd.Buffered() == 0 || len(it.batch) >= MaxBatch {
-				break
-			}
-		}
-		select {
-		case as.cmds <- it:
-		case <-c.ctx.Done():
-			return
-		}
-		as.wakeMu.Lock()
-		if as.wake != nil {
-			as.wake()
-		}
-		as.wakeMu.Unlock()
-		if it.err != nil {
 			return
 		}
 	}

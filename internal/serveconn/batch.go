@@ -1,6 +1,9 @@
 package serveconn
 
 import (
+	"slices"
+	"strings"
+
 	"github.com/kevydb/kevy/resp"
 	"github.com/kevydb/kevy/shard"
 )
@@ -19,7 +22,7 @@ func (c *Conn) runBatch(batch [][]string) {
 		c.runSegment(batch[start:i])
 		start = i + 1
 		c.special(args)
-		if c.quit || c.killed.Load() {
+		if c.quit || c.dead || c.killed.Load() {
 			return // Redis runs nothing after QUIT
 		}
 	}
@@ -44,13 +47,18 @@ func (c *Conn) runSegment(seg [][]string) {
 // appendReply writes the reply to args in the connection's protocol and
 // follows the transaction state it reveals.
 func (c *Conn) appendReply(args []string, r *resp.Reply) {
-	if c.proto == 3 {
-		c.out = appendReply3(c.out, args, r, c.tx.cmds)
-	} else {
+	switch {
+	case c.tx.active && r.Kind == resp.Array && len(r.Elems) == len(c.tx.cmds) && isExec(args):
+		c.execReply(r)
+	case c.proto == 3:
+		c.out = appendReply3(c.out, args, r)
+	default:
 		c.out = resp.AppendReply(c.out, *r)
 	}
 	c.observe(args, r)
 }
+
+func isExec(args []string) bool { return len(args) == 1 && strings.EqualFold(args[0], "exec") }
 
 func (c *Conn) appendErr(msg string) {
 	c.out = resp.AppendReply(c.out, resp.Err(msg))
@@ -82,14 +90,15 @@ func (c *Conn) observe(args []string, r *resp.Reply) {
 	}
 	if c.tx.active && r.Kind == resp.Status && r.Str == "QUEUED" {
 		c.tx.n++
-		if c.proto == 3 {
-			c.tx.cmds = append(c.tx.cmds, append([]string(nil), args...))
-		}
+		// EXEC's reply needs them: to shape RESP3 replies, and to answer
+		// the connection commands queued (see execReply).
+		c.tx.cmds = append(c.tx.cmds, slices.Clone(args))
 	}
 }
 
 // isSpecial reports whether the command named name is one the connection
-// handles itself, in its place in the batch.
+// handles itself, in its place in the batch (EXEC too: a CLIENT KILL it
+// ran may end the connection, and nothing after it may run then).
 func isSpecial(name string) bool {
 	if len(name) < 4 || len(name) > 12 {
 		return false
@@ -103,8 +112,9 @@ func isSpecial(name string) bool {
 		buf[i] = ch
 	}
 	switch string(buf[:len(name)]) {
-	case "hello", "auth", "quit", "reset", "client", "command",
-		"subscribe", "psubscribe", "unsubscribe", "punsubscribe":
+	case "hello", "auth", "quit", "reset", "client", "command", "exec",
+		"subscribe", "psubscribe", "unsubscribe", "punsubscribe",
+		"blpop", "brpop", "blmove", "brpoplpush", "blmpop", "bzpopmin", "bzpopmax", "bzmpop":
 		return true
 	}
 	return false
@@ -144,6 +154,11 @@ func (c *Conn) special(args []string) {
 			c.runSegment([][]string{args}) // queued by the session, as Redis queues them
 			return
 		}
+	}
+	if cmd.Flags&shard.FlagBlocking != 0 {
+		c.runBlocking(cmd, args)
+		c.last = cmd
+		return
 	}
 	switch cmd.FullName {
 	case "hello":

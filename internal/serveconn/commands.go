@@ -211,7 +211,7 @@ func ClientList(reg *Registry, args []string) resp.Reply {
 }
 
 func (c *Conn) clientKill(args []string) {
-	r, self := ClientKill(c.reg, c.cl, args)
+	r, self := ClientKill(c.reg, c.cl.ID, args)
 	c.out = resp.AppendReply(c.out, r)
 	if self {
 		c.quit = true
@@ -220,10 +220,10 @@ func (c *Conn) clientKill(args []string) {
 
 // ClientKill answers CLIENT KILL addr (old form: OK or an error) and CLIENT
 // KILL with filters (the number killed), closing the matching connections
-// of reg. self is the calling client (nil for an embedded session); it is
-// not closed but reported in killSelf, for the caller to close after
-// replying.
-func ClientKill(reg *Registry, self *Client, args []string) (reply resp.Reply, killSelf bool) {
+// of reg. self is the ID of the calling client; it is not closed (SKIPME
+// yes, the default, leaves it out) but reported in killSelf, for the
+// caller to close after replying.
+func ClientKill(reg *Registry, self int64, args []string) (reply resp.Reply, killSelf bool) {
 	var (
 		addr, laddr string
 		keepType    func(*Client) bool
@@ -281,10 +281,10 @@ func ClientKill(reg *Registry, self *Client, args []string) (reply resp.Reply, k
 				laddr != "" && x.LAddr != laddr,
 				keepType != nil && !keepType(x),
 				id != 0 && x.ID != id,
-				x == self && skipme:
+				x.ID == self && skipme:
 				continue
 			}
-			if x == self {
+			if x.ID == self {
 				killSelf = true
 			} else {
 				x.Kill()

@@ -27,16 +27,6 @@ type Session interface {
 	Close() error
 }
 
-// OutputLimit is one class of Redis's client-output-buffer-limit: a
-// connection whose pending output exceeds Hard bytes, or stays above Soft
-// bytes for SoftSeconds, is closed. Zero fields mean the class's default,
-// negative ones no limit.
-type OutputLimit struct {
-	Hard        int64
-	Soft        int64
-	SoftSeconds time.Duration
-}
-
 // Redis's defaults.
 const (
 	// DefaultMaxBulkLen is proto-max-bulk-len (512 MB).
@@ -45,82 +35,54 @@ const (
 	DefaultMaxMultibulkLen = math.MaxInt32
 	// DefaultQueryBufferLimit is client-query-buffer-limit (1 GB).
 	DefaultQueryBufferLimit = 1 << 30
+	// MinQueryBufferLimit is the smallest client-query-buffer-limit Redis
+	// accepts (1 MB).
+	MinQueryBufferLimit = 1 << 20
 	// MaxBatch bounds the commands taken from one connection's buffer
 	// into one batch.
 	MaxBatch = 1024
+	// bigArg is Redis's PROTO_MBULK_BIG_ARG: a bulk of at least this size
+	// is read into an allocation of its own, of its exact size.
+	bigArg = 32 << 10
 )
-
-// DefaultPubSubLimit is Redis's client-output-buffer-limit pubsub
-// 32mb 8mb 60. The normal class has no limit by default.
-var DefaultPubSubLimit = OutputLimit{Hard: 32 << 20, Soft: 8 << 20, SoftSeconds: 60 * time.Second}
 
 // Config configures how connections are served. The zero value serves with
 // Redis's defaults, no password and a private registry. A Config may be
 // shared by many connections; it must not change once serving started.
+// The buffer limits a connection enforces are its registry's [Limits],
+// which CONFIG SET can change while it is served.
 type Config struct {
 	// Password is requirepass: when set, clients must AUTH (or HELLO ...
-	// AUTH) as the user "default" with it before other commands.
+	// AUTH) as the user "default" with it before other commands, and
+	// until they do a command may have at most 10 arguments and 16 KB
+	// bulks (Redis 7.0's limits for unauthenticated clients).
 	Password string
 	// MaxBulkLen is proto-max-bulk-len; zero means 512 MB.
 	MaxBulkLen int64
 	// MaxMultibulkLen bounds the arguments of one command; zero means
 	// Redis 7.0's INT_MAX.
 	MaxMultibulkLen int64
-	// QueryBufferLimit is client-query-buffer-limit: the bytes of input
-	// read and not yet executed; zero means 1 GB.
-	QueryBufferLimit int64
-	// Normal is the output limit of ordinary connections; zero fields: no
-	// limit (Redis's default "normal 0 0 0").
-	Normal OutputLimit
-	// PubSub is the output limit of subscribed connections; zero fields:
-	// DefaultPubSubLimit.
-	PubSub OutputLimit
-	// IdleTimeout closes a connection idle for that long (Redis's
-	// timeout); subscribed connections are exempt. Zero: never.
+	// IdleTimeout closes a connection that neither sent nor received a
+	// byte for that long (Redis's timeout); subscribed connections and
+	// connections blocked in BLPOP and friends are exempt. Zero: never.
 	IdleTimeout time.Duration
-	// Registry lists the connections for CLIENT LIST/KILL and INFO; nil
-	// gives each connection a registry of its own.
+	// Registry lists the connections for CLIENT LIST/KILL and INFO and
+	// holds the buffer limits; nil gives each connection a registry of
+	// its own, with the default limits.
 	Registry *Registry
 	// Logger receives notices of connections closed for a limit; nil
 	// discards them.
 	Logger *slog.Logger
 }
 
-// limits is a Config with defaults resolved.
-type limits struct {
-	maxBulk, maxMbulk, qbuf int64
-	normal, pubsub          OutputLimit
-}
-
-func (c *Config) limits() limits {
-	l := limits{maxBulk: c.MaxBulkLen, maxMbulk: c.MaxMultibulkLen, qbuf: c.QueryBufferLimit,
-		normal: c.Normal, pubsub: c.PubSub}
-	if l.maxBulk == 0 {
-		l.maxBulk = DefaultMaxBulkLen
+// withDefaults returns the protocol limits with defaults resolved.
+func (c *Config) protoLimits() (maxBulk, maxMbulk int64) {
+	maxBulk, maxMbulk = c.MaxBulkLen, c.MaxMultibulkLen
+	if maxBulk == 0 {
+		maxBulk = DefaultMaxBulkLen
 	}
-	if l.maxMbulk == 0 {
-		l.maxMbulk = DefaultMaxMultibulkLen
+	if maxMbulk == 0 {
+		maxMbulk = DefaultMaxMultibulkLen
 	}
-	if l.qbuf == 0 {
-		l.qbuf = DefaultQueryBufferLimit
-	}
-	if l.pubsub.Hard == 0 {
-		l.pubsub.Hard = DefaultPubSubLimit.Hard
-	}
-	if l.pubsub.Soft == 0 {
-		l.pubsub.Soft = DefaultPubSubLimit.Soft
-	}
-	if l.pubsub.SoftSeconds == 0 {
-		l.pubsub.SoftSeconds = DefaultPubSubLimit.SoftSeconds
-	}
-	return l
-}
-
-// exceeded reports whether pending output bytes break the limit, given
-// since, when the output first went above the soft limit (zero: not above).
-func (o OutputLimit) exceeded(pending int64, since time.Time, now time.Time) bool {
-	if o.Hard > 0 && pending > o.Hard {
-		return true
-	}
-	return o.Soft > 0 && pending > o.Soft && !since.IsZero() && now.Sub(since) >= o.SoftSeconds
+	return maxBulk, maxMbulk
 }

@@ -5,7 +5,8 @@ import (
 	"errors"
 	"log/slog"
 	"net"
-	"os"
+	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -20,7 +21,6 @@ type Conn struct {
 	nc   net.Conn
 	sess Session
 	cfg  *Config
-	lim  limits
 	reg  *Registry
 	cl   *Client
 	log  *slog.Logger
@@ -28,8 +28,7 @@ type Conn struct {
 	ctx    context.Context // cancelled when the connection is killed or ends
 	cancel context.CancelFunc
 
-	// Owned by the serving goroutine (in subscriber mode: the owner, see
-	// async.go), except rd, which the reader goroutine takes over there.
+	// Owned by the serving goroutine.
 	rd     *resp.Reader
 	out    []byte
 	arena  []string
@@ -37,22 +36,38 @@ type Conn struct {
 	proto  int
 	authed bool
 	quit   bool // close once the replies are written
+	dead   bool // close without writing: the client is gone or was killed
 	tx     txTrack
 	chans  int
 	pats   int
 	last   *shard.Command
-	as     *async
+	as     *async // subscriber mode; nil otherwise
+	pump   *pump  // the goroutine reading the socket, or nil
+	noRead bool   // qbufReader must not wait for the socket
+	soft   softTimer
+
+	in       inbox        // read ahead by the pump; see input.go
+	argBytes atomic.Int64 // arguments of parsed commands not yet executed
+	rdHeld   atomic.Int64 // rd.Held() as the serving goroutine last saw it
+
+	wakeMu sync.Mutex
+	wake   context.CancelFunc // interrupts the subscribed owner's Receive; nil when not waiting
+
+	blockMu     sync.Mutex
+	blockCancel context.CancelFunc // cancels the blocking command in progress, or nil
 
 	closing atomic.Bool // Shutdown: close after the current batch
 	killed  atomic.Bool
 }
 
 // txTrack follows the session's MULTI state from the replies, for CLIENT
-// LIST and for shaping EXEC's reply in RESP3.
+// LIST, for shaping EXEC's reply in RESP3, and for the connection commands
+// queued in the transaction (see execReply).
 type txTrack struct {
 	active bool
 	n      int
-	cmds   [][]string // queued commands (RESP3 only)
+	cmds   [][]string // queued commands (RESP3, or once one is a connection command)
+	keep   bool       // cmds is kept
 }
 
 var (
@@ -65,7 +80,7 @@ func New(nc net.Conn, sess Session, cfg *Config) *Conn {
 	if cfg == nil {
 		cfg = &Config{}
 	}
-	c := &Conn{nc: nc, sess: sess, cfg: cfg, lim: cfg.limits(), reg: cfg.Registry, log: cfg.Logger,
+	c := &Conn{nc: nc, sess: sess, cfg: cfg, reg: cfg.Registry, log: cfg.Logger,
 		proto: 2, authed: cfg.Password == ""}
 	if c.reg == nil {
 		c.reg = NewRegistry()
@@ -73,8 +88,10 @@ func New(nc net.Conn, sess Session, cfg *Config) *Conn {
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
 	}
-	c.ctx, c.cancel = context.WithCancel(context.Background())
-	c.rd = resp.NewReader(&qbufReader{c: c}, resp.ReaderOptions{MaxBulkLen: c.lim.maxBulk, MaxMultibulkLen: c.lim.maxMbulk})
+	c.ctx, c.cancel = context.WithCancel(context.WithValue(context.Background(), servedKey{}, c.reg))
+	maxBulk, maxMbulk := cfg.protoLimits()
+	c.rd = resp.NewReader(qbufReader{c: c}, resp.ReaderOptions{MaxBulkLen: maxBulk, MaxMultibulkLen: maxMbulk,
+		BigArg: bigArg, Reserve: func(n int) error { return c.checkHeld(true, int64(n)) }})
 	id := int64(0)
 	if r := sess.Exec(c.ctx, "CLIENT", "ID"); r.Kind == resp.Int {
 		id = r.Int
@@ -84,6 +101,23 @@ func New(nc net.Conn, sess Session, cfg *Config) *Conn {
 		Created: now, conn: c, multi: -1, last: now, proto: 2}
 	c.reg.add(c.cl)
 	return c
+}
+
+// servedKey marks the context of a served connection's commands with its
+// registry (see SubscriberLimit).
+type servedKey struct{}
+
+// SubscriberLimit returns, for the context of a command run by a served
+// connection, the byte bound its subscriptions' message queue should have:
+// the pubsub class's hard limit (0: none). ok is false for other contexts.
+// The session uses it when it subscribes, so that messages the connection
+// has not yet written are bounded by the same limit as its output.
+func SubscriberLimit(ctx context.Context) (maxBytes int64, ok bool) {
+	reg, ok := ctx.Value(servedKey{}).(*Registry)
+	if !ok {
+		return 0, false
+	}
+	return reg.Limits().PubSub.Hard, true
 }
 
 func addrString(a net.Addr) string {
@@ -108,10 +142,11 @@ func (c *Conn) Kill() {
 }
 
 // Shutdown asks the connection to close once the commands it is executing
-// are done and their replies written; a connection waiting for input
-// closes at once.
+// are done and their replies written; a connection waiting for input or
+// blocked in BLPOP and friends closes at once.
 func (c *Conn) Shutdown() {
 	c.closing.Store(true)
+	c.cancelBlocked()
 	_ = c.nc.SetReadDeadline(time.Now()) // wakes a blocked read; it fails only on a closed connection
 }
 
@@ -121,25 +156,30 @@ func (c *Conn) Shutdown() {
 func (c *Conn) Serve() error {
 	defer c.finish()
 	for {
-		if c.cfg.IdleTimeout > 0 {
-			_ = c.nc.SetReadDeadline(time.Now().Add(c.cfg.IdleTimeout)) // a closed conn fails the read below
-		}
 		if c.closing.Load() || c.killed.Load() {
 			return nil
 		}
 		err := c.readBatch()
 		if len(c.batch) > 0 {
 			c.runBatch(c.batch)
-			c.publish()
+			c.argBytes.Store(0)
 			clear(c.arena)
-			if c.chans+c.pats > 0 {
-				return c.serveAsync(err)
+			c.publish()
+			if c.dead {
+				return c.closed(c.in.failure())
+			}
+			if c.chans+c.pats > 0 && !c.quit {
+				back, aerr := c.serveAsync()
+				if !back {
+					return aerr
+				}
+				continue // back in normal mode, the replies written
 			}
 			if werr := c.flush(); werr != nil {
 				return c.closed(werr)
 			}
 		}
-		if err != nil {
+		if err != nil && err != errWouldBlock {
 			return c.readFailed(err)
 		}
 		if c.quit {
@@ -148,25 +188,48 @@ func (c *Conn) Serve() error {
 	}
 }
 
-// readBatch reads one command, blocking, then every command already
-// buffered, up to MaxBatch. It returns the read error that stopped it; the
+// readBatch reads one command, waiting for it, then the commands that are
+// already read (never waiting for more input), up to MaxBatch. Before
+// authentication a batch is one command, so that AUTH takes effect before
+// the next is parsed with Redis's unauthenticated limits. It returns the
+// error that stopped it (errWouldBlock when the input ran out); the
 // commands read before it are in c.batch.
 func (c *Conn) readBatch() error {
 	c.batch, c.arena = c.batch[:0], c.arena[:0]
+	c.rd.SetUnauthenticated(!c.authed)
+	c.noRead = false
+	defer func() { c.noRead = false }()
 	for {
-		args, err := c.rd.ReadArgs()
+		start := len(c.arena)
+		var err error
+		c.arena, err = c.rd.ReadStrings(c.arena)
 		if err != nil {
 			return err
 		}
-		start := len(c.arena)
-		for _, a := range args {
-			c.arena = append(c.arena, string(a))
+		n := int64(0)
+		for _, a := range c.arena[start:] {
+			n += int64(len(a))
 		}
+		c.argBytes.Add(n)
+		c.rdHeld.Store(c.rd.Held())
 		c.batch = append(c.batch, c.arena[start:len(c.arena):len(c.arena)])
-		if c.rd.Buffered() == 0 || len(c.batch) >= MaxBatch {
+		if !c.authed || len(c.batch) >= MaxBatch || c.changesAuth(c.batch[len(c.batch)-1]) {
 			return nil
 		}
+		c.noRead = true
 	}
+}
+
+// changesAuth reports whether args may change whether the connection is
+// authenticated (with a password set: RESET logs it out), so that the
+// next command must be parsed after it ran, with the limits that then
+// apply.
+func (c *Conn) changesAuth(args []string) bool {
+	if c.cfg.Password == "" {
+		return false
+	}
+	return strings.EqualFold(args[0], "reset") || strings.EqualFold(args[0], "auth") ||
+		strings.EqualFold(args[0], "hello")
 }
 
 // readFailed ends the connection after a read error: a protocol error is
@@ -174,10 +237,14 @@ func (c *Conn) readBatch() error {
 func (c *Conn) readFailed(err error) error {
 	var pe *resp.ProtocolError
 	if errors.As(err, &pe) {
-		c.out = append(c.out[:0], "-ERR "...)
+		c.out = append(c.out, "-ERR "...)
 		c.out = append(c.out, pe.Msg...)
 		c.out = append(c.out, '\r', '\n')
-		_ = c.flush() // we close anyway
+		if c.as != nil {
+			_ = c.enqueue() // we close anyway
+		} else {
+			_ = c.flush()
+		}
 		c.log.Debug("kevy: protocol error from client", "addr", c.cl.Addr, "err", pe.Msg)
 		return nil
 	}
@@ -189,7 +256,7 @@ func (c *Conn) closed(err error) error {
 	switch {
 	case errors.Is(err, errQueryBuffer):
 		c.log.Warn("kevy: closing client that reached max query buffer length", "addr", c.cl.Addr,
-			"limit", c.lim.qbuf)
+			"limit", c.reg.Limits().QueryBuffer)
 		return err
 	case errors.Is(err, errOutputBuffer):
 		c.log.Warn("kevy: client closed for overcoming of output buffer limits", "addr", c.cl.Addr)
@@ -201,37 +268,9 @@ func (c *Conn) closed(err error) error {
 func (c *Conn) finish() {
 	c.cancel()
 	_ = c.nc.Close() // may be closed already
+	c.stopPump()
 	_ = c.sess.Close()
 	c.reg.remove(c.cl)
-}
-
-// flush writes the pending replies, enforcing the normal class's output
-// limit.
-func (c *Conn) flush() error {
-	if len(c.out) == 0 {
-		return nil
-	}
-	n := int64(len(c.out))
-	lim := c.lim.normal
-	if lim.Hard > 0 && n > lim.Hard {
-		return errOutputBuffer
-	}
-	soft := lim.Soft > 0 && n > lim.Soft
-	if soft {
-		_ = c.nc.SetWriteDeadline(time.Now().Add(lim.SoftSeconds))
-	}
-	_, err := c.nc.Write(c.out)
-	if soft {
-		_ = c.nc.SetWriteDeadline(time.Time{})
-		if errors.Is(err, os.ErrDeadlineExceeded) {
-			err = errOutputBuffer
-		}
-	}
-	c.out = c.out[:0]
-	if cap(c.out) > 1<<20 {
-		c.out = nil
-	}
-	return err
 }
 
 // publish copies the connection's state to its registry entry.
@@ -250,28 +289,6 @@ func (c *Conn) publish() {
 	}
 	cl.last = time.Now()
 	cl.proto = c.proto
-	if c.as == nil { // in subscriber mode the reader goroutine owns rd
-		cl.qbuf = c.rd.Buffered()
-	}
+	cl.qbuf = c.rd.Buffered() + int(c.in.size.Load())
 	cl.mu.Unlock()
-}
-
-// qbufReader reads the connection for the resp.Reader, refusing to hold
-// more than the query buffer limit of input not yet executed.
-type qbufReader struct {
-	c    *Conn
-	read int64
-}
-
-func (q *qbufReader) Read(p []byte) (int, error) {
-	room := q.c.lim.qbuf - (q.read - q.c.rd.InputOffset())
-	if room <= 0 {
-		return 0, errQueryBuffer
-	}
-	if int64(len(p)) > room {
-		p = p[:room]
-	}
-	n, err := q.c.nc.Read(p)
-	q.read += int64(n)
-	return n, err
 }

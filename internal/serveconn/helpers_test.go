@@ -118,3 +118,13 @@ func ctxT(t testing.TB) context.Context {
 }
 
 func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }
+
+// withLimits returns a Config with a registry of its own whose limits are
+// the defaults changed by set.
+func withLimits(set func(*serveconn.Limits)) *serveconn.Config {
+	reg := serveconn.NewRegistry()
+	l := reg.Limits()
+	set(&l)
+	reg.SetLimits(l)
+	return &serveconn.Config{Registry: reg}
+}

@@ -48,7 +48,7 @@ func TestProtocolErrorsCloseTheConnection(t *testing.T) {
 
 func TestQueryBufferLimit(t *testing.T) {
 	db := testStore(t)
-	cfg := &serveconn.Config{QueryBufferLimit: 64 << 10}
+	cfg := withLimits(func(l *serveconn.Limits) { l.QueryBuffer = 64 << 10 })
 	s := serve(t, db, cfg)
 	// A 1 MB argument is allowed by proto-max-bulk-len but not by the
 	// query buffer: the connection is closed without a reply, as Redis does.
@@ -69,7 +69,7 @@ func TestQueryBufferLimit(t *testing.T) {
 
 func TestNormalOutputLimit(t *testing.T) {
 	db := testStore(t)
-	cfg := &serveconn.Config{Normal: serveconn.OutputLimit{Hard: 1000}}
+	cfg := withLimits(func(l *serveconn.Limits) { l.Normal = serveconn.OutputLimit{Hard: 1000} })
 	s := serve(t, db, cfg)
 	assert.Equal(t, resp.OK, s.do("SET", "big", strings.Repeat("x", 2000)))
 	assert.Equal(t, resp.OK, s.do("SET", "small", "x"))
@@ -82,7 +82,7 @@ func TestNormalOutputLimit(t *testing.T) {
 
 func TestSlowSubscriberIsCut(t *testing.T) {
 	db := testStore(t)
-	cfg := &serveconn.Config{PubSub: serveconn.OutputLimit{Hard: 64 << 10}}
+	cfg := withLimits(func(l *serveconn.Limits) { l.PubSub = serveconn.OutputLimit{Hard: 64 << 10} })
 	sub := serve(t, db, cfg)
 	sub.send("SUBSCRIBE", "news")
 	require.Equal(t, resp.Array, sub.read().Kind)
@@ -147,14 +147,26 @@ func FuzzServer(f *testing.F) {
 		"AUTH x\r\nHELLO 2 AUTH default x SETNAME y\r\nQUIT\r\nPING\r\n",
 		"*-1\r\n*0\r\n$3\r\n*2\r\n$-1\r\n",
 		"*2\r\n$3\r\nGET\r\n$99999999999\r\n",
+		"BLPOP q 1\r\nPING\r\nBZPOPMIN z 1\r\nBLMPOP 1 1 q LEFT\r\n",
+		"MULTI\r\nHELLO 3\r\nAUTH x\r\nCLIENT SETNAME n\r\nCLIENT KILL ID 1 SKIPME no\r\nEXEC\r\nPING\r\n",
+		"SUBSCRIBE a\r\nUNSUBSCRIBE a\r\nGET k\r\nSUBSCRIBE b\r\nRESET\r\nPING\r\n",
+		"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$40000\r\n" + strings.Repeat("v", 100),
+		"\x01AUTH pw\r\n*11\r\n",
 		"\"unbalanced\r\n",
 		"*1\r\n$4\r\nPIN",
 	} {
 		f.Add([]byte(seed))
 	}
 	db := testStore(f)
-	cfg := &serveconn.Config{MaxBulkLen: 1 << 20, QueryBufferLimit: 4 << 20}
+	cfg := withLimits(func(l *serveconn.Limits) { l.QueryBuffer = 4 << 20 })
+	cfg.MaxBulkLen = 1 << 20
+	authCfg := *cfg
+	authCfg.Password = "pw"
 	f.Fuzz(func(t *testing.T, data []byte) {
+		cfg := cfg
+		if len(data) > 0 && data[0] == 1 { // a leading \x01 sets a password
+			cfg, data = &authCfg, data[1:]
+		}
 		nc := &fakeConn{in: bytes.NewReader(data)}
 		c := serveconn.New(nc, db.Conn(), cfg)
 		done := make(chan struct{})
@@ -215,3 +227,31 @@ type fakeAddr struct{}
 
 func (fakeAddr) Network() string { return "fake" }
 func (fakeAddr) String() string  { return "fake:0" }
+
+// TestUnauthenticatedLimits: with a password set, a client that has not
+// authenticated may send at most 10 arguments and 16 KB bulks, as in
+// Redis 7.0 (server/redis_test.go checks the bytes against redis-server);
+// AUTH lifts the limits for what follows, even in the same pipeline.
+func TestUnauthenticatedLimits(t *testing.T) {
+	db := testStore(t)
+	cfg := &serveconn.Config{Password: "pw"}
+	for _, tc := range []struct{ in, want string }{
+		{"*11\r\n", "-ERR Protocol error: unauthenticated multibulk length\r\n"},
+		{"*2\r\n$4\r\nECHO\r\n$16385\r\n", "-ERR Protocol error: unauthenticated bulk length\r\n"},
+		{"*2\r\n$3\r\nSET\r\n$300000000\r\n", "-ERR Protocol error: unauthenticated bulk length\r\n"},
+		{"AUTH x\r\n*11\r\n", "-WRONGPASS invalid username-password pair or user is disabled.\r\n" +
+			"-ERR Protocol error: unauthenticated multibulk length\r\n"},
+	} {
+		s := serve(t, db, cfg)
+		s.sendRaw(tc.in)
+		assert.Equal(t, tc.want, s.waitClosed(), "%q", tc.in)
+	}
+	s := serve(t, db, cfg)
+	big := strings.Repeat("b", 100<<10)
+	s.sendRaw("AUTH pw\r\n" + string(resp.AppendCommand(nil, "ECHO", big)))
+	assert.Equal(t, resp.OK, s.read())
+	assert.Equal(t, bulk(big), s.read())
+	s.sendRaw("RESET\r\n*11\r\n")
+	assert.Equal(t, resp.StatusReply("RESET"), s.read())
+	assert.Equal(t, "-ERR Protocol error: unauthenticated multibulk length\r\n", s.waitClosed())
+}

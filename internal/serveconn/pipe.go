@@ -16,11 +16,30 @@ import (
 // its writes, as a socket does: Write queues the bytes and returns, and a
 // goroutine feeds them to the pipe in order. The queue holds what the
 // server has not read yet; the server reads as fast as it executes.
+//
+// The server end reports, through a PeerClosed method, whether the client
+// end was closed, as a socket's server can find out with a peek.
 func Pipe() (client, server net.Conn) {
 	c, s := net.Pipe()
 	bc := &bufConn{Conn: c, kick: make(chan struct{}, 1), done: make(chan struct{})}
 	go bc.pump()
-	return bc, s
+	return bc, &pipeEnd{Conn: s, peer: bc}
+}
+
+// pipeEnd is the server end of Pipe.
+type pipeEnd struct {
+	net.Conn
+	peer *bufConn
+}
+
+// PeerClosed reports whether the client end was closed.
+func (p *pipeEnd) PeerClosed() bool {
+	select {
+	case <-p.peer.done:
+		return true
+	default:
+		return false
+	}
 }
 
 // bufConn is the client end of Pipe.

@@ -16,13 +16,26 @@ type Registry struct {
 	mu      sync.Mutex
 	clients map[int64]*Client
 
+	limits     atomic.Pointer[Limits]
 	maxClients atomic.Int64
 	received   atomic.Int64 // total_connections_received
 	rejected   atomic.Int64 // rejected_connections
 }
 
-// NewRegistry returns an empty registry.
-func NewRegistry() *Registry { return &Registry{clients: map[int64]*Client{}} }
+// NewRegistry returns an empty registry with the default limits.
+func NewRegistry() *Registry {
+	r := &Registry{clients: map[int64]*Client{}}
+	l := DefaultLimits()
+	r.limits.Store(&l)
+	return r
+}
+
+// Limits returns the buffer limits the registry's connections enforce.
+func (r *Registry) Limits() Limits { return *r.limits.Load() }
+
+// SetLimits changes the buffer limits; connections apply them from their
+// next check on (as CONFIG SET does in Redis).
+func (r *Registry) SetLimits(l Limits) { r.limits.Store(&l) }
 
 // Stats are the figures INFO reports about clients.
 type Stats struct {
@@ -175,7 +188,8 @@ type Client struct {
 	LAddr   string // local address, laddr=
 	Created time.Time
 
-	conn *Conn
+	conn       *Conn
+	closeAfter atomic.Bool // CLIENT KILL of itself: close after the reply
 
 	mu      sync.Mutex
 	name    string
@@ -203,6 +217,17 @@ func (c *Client) PubSub() bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.sub+c.psub > 0
+}
+
+// CloseAfterReply asks the client's connection to close once the reply
+// being written is done, as Redis does when a client kills itself (CLIENT
+// KILL ... SKIPME no): a transaction's reply ends there.
+func (c *Client) CloseAfterReply() { c.closeAfter.Store(true) }
+
+func (c *Client) setBlocked(on bool) {
+	c.mu.Lock()
+	c.blocked = on
+	c.mu.Unlock()
 }
 
 // Kill closes the client's connection at once.

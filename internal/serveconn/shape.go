@@ -55,22 +55,15 @@ var shapes = map[string]shapeFn{
 	"command|info":     shapeCommandInfos,
 }
 
-// appendReply3 appends r, the reply to args, in RESP3. exec holds the
-// commands queued in the transaction, when args is EXEC.
-func appendReply3(dst []byte, args []string, r *resp.Reply, exec [][]string) []byte {
+// appendReply3 appends r, the reply to args, in RESP3. (EXEC's reply is
+// written element by element by execReply.)
+func appendReply3(dst []byte, args []string, r *resp.Reply) []byte {
 	if r.Kind == resp.Error || r.Kind == resp.Nil || r.Kind == resp.NilArray {
 		return resp.AppendReplyProto(dst, *r, 3)
 	}
 	cmd, _ := shard.Resolve(args)
 	if cmd == nil {
 		return resp.AppendReplyProto(dst, *r, 3)
-	}
-	if cmd.FullName == "exec" && r.Kind == resp.Array && len(r.Elems) == len(exec) {
-		dst = appendLen(dst, '*', len(r.Elems))
-		for i := range r.Elems {
-			dst = appendReply3(dst, exec[i], &r.Elems[i], nil)
-		}
-		return dst
 	}
 	if fn := shapes[cmd.FullName]; fn != nil {
 		return fn(dst, args, r)

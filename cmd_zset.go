@@ -7,12 +7,130 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/kevydb/kevy/resp"
 	"github.com/kevydb/kevy/shard"
 )
 
-// Typed methods for the sorted set commands, shared by Store and Conn,
-// named and shaped after go-redis's.
+// The sorted set commands (go-redis's SortedSetCmdable), blocking pops
+// included, immediate and deferred.
+
+// SortedSetCmdable is the sorted set commands of Store, Conn and Tx.
+type SortedSetCmdable interface {
+	ZAdd(ctx context.Context, key string, members ...Z) (int64, error)
+	ZAddNX(ctx context.Context, key string, members ...Z) (int64, error)
+	ZAddXX(ctx context.Context, key string, members ...Z) (int64, error)
+	ZAddGT(ctx context.Context, key string, members ...Z) (int64, error)
+	ZAddLT(ctx context.Context, key string, members ...Z) (int64, error)
+	ZAddArgs(ctx context.Context, key string, args ZAddArgs) (int64, error)
+	ZAddArgsIncr(ctx context.Context, key string, args ZAddArgs) (float64, error)
+	ZIncrBy(ctx context.Context, key string, increment float64, member string) (float64, error)
+	ZRem(ctx context.Context, key string, members ...any) (int64, error)
+	ZCard(ctx context.Context, key string) (int64, error)
+	ZScore(ctx context.Context, key, member string) (float64, error)
+	ZMScore(ctx context.Context, key string, members ...string) ([]float64, error)
+	ZRank(ctx context.Context, key, member string) (int64, error)
+	ZRevRank(ctx context.Context, key, member string) (int64, error)
+	ZCount(ctx context.Context, key, min, max string) (int64, error)
+	ZLexCount(ctx context.Context, key, min, max string) (int64, error)
+	ZRange(ctx context.Context, key string, start, stop int64) ([]string, error)
+	ZRangeWithScores(ctx context.Context, key string, start, stop int64) ([]Z, error)
+	ZRangeArgs(ctx context.Context, z ZRangeArgs) ([]string, error)
+	ZRangeArgsWithScores(ctx context.Context, z ZRangeArgs) ([]Z, error)
+	ZRangeStore(ctx context.Context, dst string, z ZRangeArgs) (int64, error)
+	ZRevRange(ctx context.Context, key string, start, stop int64) ([]string, error)
+	ZRevRangeWithScores(ctx context.Context, key string, start, stop int64) ([]Z, error)
+	ZRangeByScore(ctx context.Context, key string, opt *ZRangeBy) ([]string, error)
+	ZRangeByScoreWithScores(ctx context.Context, key string, opt *ZRangeBy) ([]Z, error)
+	ZRevRangeByScore(ctx context.Context, key string, opt *ZRangeBy) ([]string, error)
+	ZRevRangeByScoreWithScores(ctx context.Context, key string, opt *ZRangeBy) ([]Z, error)
+	ZRangeByLex(ctx context.Context, key string, opt *ZRangeBy) ([]string, error)
+	ZRevRangeByLex(ctx context.Context, key string, opt *ZRangeBy) ([]string, error)
+	ZRemRangeByScore(ctx context.Context, key, min, max string) (int64, error)
+	ZRemRangeByRank(ctx context.Context, key string, start, stop int64) (int64, error)
+	ZRemRangeByLex(ctx context.Context, key, min, max string) (int64, error)
+	ZPopMin(ctx context.Context, key string, count ...int64) ([]Z, error)
+	ZPopMax(ctx context.Context, key string, count ...int64) ([]Z, error)
+	ZMPop(ctx context.Context, order string, count int64, keys ...string) (string, []Z, error)
+	BZPopMin(ctx context.Context, timeout time.Duration, keys ...string) (*ZWithKey, error)
+	BZPopMax(ctx context.Context, timeout time.Duration, keys ...string) (*ZWithKey, error)
+	BZMPop(ctx context.Context, timeout time.Duration, order string, count int64, keys ...string) (string, []Z, error)
+	ZUnionStore(ctx context.Context, dest string, store *ZStore) (int64, error)
+	ZInterStore(ctx context.Context, dest string, store *ZStore) (int64, error)
+	ZUnion(ctx context.Context, store ZStore) ([]string, error)
+	ZUnionWithScores(ctx context.Context, store ZStore) ([]Z, error)
+	ZInter(ctx context.Context, store *ZStore) ([]string, error)
+	ZInterWithScores(ctx context.Context, store *ZStore) ([]Z, error)
+	ZInterCard(ctx context.Context, limit int64, keys ...string) (int64, error)
+	ZDiff(ctx context.Context, keys ...string) ([]string, error)
+	ZDiffWithScores(ctx context.Context, keys ...string) ([]Z, error)
+	ZDiffStore(ctx context.Context, destination string, keys ...string) (int64, error)
+	ZRandMember(ctx context.Context, key string, count int) ([]string, error)
+	ZRandMemberWithScores(ctx context.Context, key string, count int) ([]Z, error)
+	ZScan(ctx context.Context, key string, cursor uint64, match string, count int64) ([]string, uint64, error)
+}
+
+// SortedSetPipeCmdable is SortedSetCmdable deferred: what a Pipeliner
+// queues. A blocking command in a pipeline waits as it does alone; inside
+// a transaction it does not wait.
+type SortedSetPipeCmdable interface {
+	ZAdd(ctx context.Context, key string, members ...Z) *IntCmd
+	ZAddNX(ctx context.Context, key string, members ...Z) *IntCmd
+	ZAddXX(ctx context.Context, key string, members ...Z) *IntCmd
+	ZAddGT(ctx context.Context, key string, members ...Z) *IntCmd
+	ZAddLT(ctx context.Context, key string, members ...Z) *IntCmd
+	ZAddArgs(ctx context.Context, key string, args ZAddArgs) *IntCmd
+	ZAddArgsIncr(ctx context.Context, key string, args ZAddArgs) *FloatCmd
+	ZIncrBy(ctx context.Context, key string, increment float64, member string) *FloatCmd
+	ZRem(ctx context.Context, key string, members ...any) *IntCmd
+	ZCard(ctx context.Context, key string) *IntCmd
+	ZScore(ctx context.Context, key, member string) *FloatCmd
+	ZMScore(ctx context.Context, key string, members ...string) *FloatSliceCmd
+	ZRank(ctx context.Context, key, member string) *IntCmd
+	ZRevRank(ctx context.Context, key, member string) *IntCmd
+	ZCount(ctx context.Context, key, min, max string) *IntCmd
+	ZLexCount(ctx context.Context, key, min, max string) *IntCmd
+	ZRange(ctx context.Context, key string, start, stop int64) *StringSliceCmd
+	ZRangeWithScores(ctx context.Context, key string, start, stop int64) *ZSliceCmd
+	ZRangeArgs(ctx context.Context, z ZRangeArgs) *StringSliceCmd
+	ZRangeArgsWithScores(ctx context.Context, z ZRangeArgs) *ZSliceCmd
+	ZRangeStore(ctx context.Context, dst string, z ZRangeArgs) *IntCmd
+	ZRevRange(ctx context.Context, key string, start, stop int64) *StringSliceCmd
+	ZRevRangeWithScores(ctx context.Context, key string, start, stop int64) *ZSliceCmd
+	ZRangeByScore(ctx context.Context, key string, opt *ZRangeBy) *StringSliceCmd
+	ZRangeByScoreWithScores(ctx context.Context, key string, opt *ZRangeBy) *ZSliceCmd
+	ZRevRangeByScore(ctx context.Context, key string, opt *ZRangeBy) *StringSliceCmd
+	ZRevRangeByScoreWithScores(ctx context.Context, key string, opt *ZRangeBy) *ZSliceCmd
+	ZRangeByLex(ctx context.Context, key string, opt *ZRangeBy) *StringSliceCmd
+	ZRevRangeByLex(ctx context.Context, key string, opt *ZRangeBy) *StringSliceCmd
+	ZRemRangeByScore(ctx context.Context, key, min, max string) *IntCmd
+	ZRemRangeByRank(ctx context.Context, key string, start, stop int64) *IntCmd
+	ZRemRangeByLex(ctx context.Context, key, min, max string) *IntCmd
+	ZPopMin(ctx context.Context, key string, count ...int64) *ZSliceCmd
+	ZPopMax(ctx context.Context, key string, count ...int64) *ZSliceCmd
+	ZMPop(ctx context.Context, order string, count int64, keys ...string) *ZSliceWithKeyCmd
+	BZPopMin(ctx context.Context, timeout time.Duration, keys ...string) *ZWithKeyCmd
+	BZPopMax(ctx context.Context, timeout time.Duration, keys ...string) *ZWithKeyCmd
+	BZMPop(ctx context.Context, timeout time.Duration, order string, count int64, keys ...string) *ZSliceWithKeyCmd
+	ZUnionStore(ctx context.Context, dest string, store *ZStore) *IntCmd
+	ZInterStore(ctx context.Context, dest string, store *ZStore) *IntCmd
+	ZUnion(ctx context.Context, store ZStore) *StringSliceCmd
+	ZUnionWithScores(ctx context.Context, store ZStore) *ZSliceCmd
+	ZInter(ctx context.Context, store *ZStore) *StringSliceCmd
+	ZInterWithScores(ctx context.Context, store *ZStore) *ZSliceCmd
+	ZInterCard(ctx context.Context, limit int64, keys ...string) *IntCmd
+	ZDiff(ctx context.Context, keys ...string) *StringSliceCmd
+	ZDiffWithScores(ctx context.Context, keys ...string) *ZSliceCmd
+	ZDiffStore(ctx context.Context, destination string, keys ...string) *IntCmd
+	ZRandMember(ctx context.Context, key string, count int) *StringSliceCmd
+	ZRandMemberWithScores(ctx context.Context, key string, count int) *ZSliceCmd
+	ZScan(ctx context.Context, key string, cursor uint64, match string, count int64) *ScanCmd
+}
+
+var (
+	_ SortedSetCmdable     = (*Store)(nil)
+	_ SortedSetCmdable     = (*Conn)(nil)
+	_ SortedSetCmdable     = (*Tx)(nil)
+	_ SortedSetPipeCmdable = (*Pipeline)(nil)
+)
 
 var (
 	cmdZAdd             = mustCmd("zadd")
@@ -194,14 +312,14 @@ func (x cmdable) ZAddArgs(ctx context.Context, key string, args ZAddArgs) (int64
 // the score to the member's and returns the result, or Nil when NX, XX, GT
 // or LT prevented the change.
 func (x cmdable) ZAddArgsIncr(ctx context.Context, key string, args ZAddArgs) (float64, error) {
-	return x.float(ctx, cmdZAdd, zaddArgv(key, args.options(true), args.Members))
+	return call(ctx, x, cmdZAdd, zaddArgv(key, args.options(true), args.Members), toFloat)
 }
 
 // ZIncrBy adds increment to the score of member (0 if it is new) and
 // returns the new score.
 func (x cmdable) ZIncrBy(ctx context.Context, key string, increment float64, member string) (float64, error) {
 	a := [4]string{"ZINCRBY", key, formatScore(increment), member}
-	return x.float(ctx, cmdZIncrBy, a[:])
+	return call(ctx, x, cmdZIncrBy, a[:], toFloat)
 }
 
 // ZRem removes members (strings, numbers, or a []string / []any of them)
@@ -224,38 +342,13 @@ func (x cmdable) ZCard(ctx context.Context, key string) (int64, error) {
 // exist.
 func (x cmdable) ZScore(ctx context.Context, key, member string) (float64, error) {
 	a := [3]string{"ZSCORE", key, member}
-	return x.float(ctx, cmdZScore, a[:])
+	return call(ctx, x, cmdZScore, a[:], toFloat)
 }
 
 // ZMScore returns the scores of members, 0 for those not in the set (as
 // go-redis).
 func (x cmdable) ZMScore(ctx context.Context, key string, members ...string) ([]float64, error) {
-	argv := make([]string, 0, 2+len(members))
-	argv = append(argv, "ZMSCORE", key)
-	r, err := x.reply(ctx, cmdZMScore, append(argv, members...))
-	if err != nil {
-		return nil, err
-	}
-	return replyFloats(r)
-}
-
-// replyFloats converts an array of scores (nulls become 0).
-func replyFloats(r Reply) ([]float64, error) {
-	if r.Kind != resp.Array {
-		return nil, unexpected(r)
-	}
-	out := make([]float64, len(r.Elems))
-	for i, e := range r.Elems {
-		if e.Kind != resp.Bulk {
-			continue
-		}
-		f, err := strconv.ParseFloat(e.Str, 64)
-		if err != nil {
-			return nil, err
-		}
-		out[i] = f
-	}
-	return out, nil
+	return call(ctx, x, cmdZMScore, keyArgs("ZMSCORE", key, members), toFloats)
 }
 
 // ZRank returns the rank of member by ascending score (0 = lowest), or
@@ -285,45 +378,17 @@ func (x cmdable) ZLexCount(ctx context.Context, key, min, max string) (int64, er
 	return x.integer(ctx, cmdZLexCount, a[:])
 }
 
-// zs expects a flat array of member, score pairs.
-func (x cmdable) zs(ctx context.Context, cmd *shard.Command, argv []string) ([]Z, error) {
-	r, err := x.reply(ctx, cmd, argv)
-	if err != nil {
-		return nil, err
-	}
-	return replyZs(r)
-}
-
-// replyZs converts [member score member score ...].
-func replyZs(r Reply) ([]Z, error) {
-	if r.Kind == resp.NilArray {
-		return nil, Nil
-	}
-	if r.Kind != resp.Array || len(r.Elems)%2 != 0 {
-		return nil, unexpected(r)
-	}
-	out := make([]Z, len(r.Elems)/2)
-	for i := range out {
-		f, err := strconv.ParseFloat(r.Elems[2*i+1].Str, 64)
-		if err != nil {
-			return nil, err
-		}
-		out[i] = Z{Score: f, Member: r.Elems[2*i].Str}
-	}
-	return out, nil
-}
-
 // ZRange returns the members of ranks start to stop (negative counts from
 // the end), by ascending score.
 func (x cmdable) ZRange(ctx context.Context, key string, start, stop int64) ([]string, error) {
 	a := [4]string{"ZRANGE", key, strconv.FormatInt(start, 10), strconv.FormatInt(stop, 10)}
-	return x.strings(ctx, cmdZRange, a[:])
+	return call(ctx, x, cmdZRange, a[:], toStrings)
 }
 
 // ZRangeWithScores is ZRange with the scores.
 func (x cmdable) ZRangeWithScores(ctx context.Context, key string, start, stop int64) ([]Z, error) {
 	a := [5]string{"ZRANGE", key, strconv.FormatInt(start, 10), strconv.FormatInt(stop, 10), "WITHSCORES"}
-	return x.zs(ctx, cmdZRange, a[:])
+	return call(ctx, x, cmdZRange, a[:], toZs)
 }
 
 // argv builds name [dst] key start stop [BYSCORE|BYLEX] [REV] [LIMIT o c].
@@ -367,12 +432,12 @@ func zrangeBound(v any) string {
 
 // ZRangeArgs runs ZRANGE as described by z.
 func (x cmdable) ZRangeArgs(ctx context.Context, z ZRangeArgs) ([]string, error) {
-	return x.strings(ctx, cmdZRange, z.argv("ZRANGE", "", false))
+	return call(ctx, x, cmdZRange, z.argv("ZRANGE", "", false), toStrings)
 }
 
 // ZRangeArgsWithScores is ZRangeArgs with the scores.
 func (x cmdable) ZRangeArgsWithScores(ctx context.Context, z ZRangeArgs) ([]Z, error) {
-	return x.zs(ctx, cmdZRange, z.argv("ZRANGE", "", true))
+	return call(ctx, x, cmdZRange, z.argv("ZRANGE", "", true), toZs)
 }
 
 // ZRangeStore stores the range z describes at dst (deleting dst when it is
@@ -385,13 +450,13 @@ func (x cmdable) ZRangeStore(ctx context.Context, dst string, z ZRangeArgs) (int
 // score.
 func (x cmdable) ZRevRange(ctx context.Context, key string, start, stop int64) ([]string, error) {
 	a := [4]string{"ZREVRANGE", key, strconv.FormatInt(start, 10), strconv.FormatInt(stop, 10)}
-	return x.strings(ctx, cmdZRevRange, a[:])
+	return call(ctx, x, cmdZRevRange, a[:], toStrings)
 }
 
 // ZRevRangeWithScores is ZRevRange with the scores.
 func (x cmdable) ZRevRangeWithScores(ctx context.Context, key string, start, stop int64) ([]Z, error) {
 	a := [5]string{"ZREVRANGE", key, strconv.FormatInt(start, 10), strconv.FormatInt(stop, 10), "WITHSCORES"}
-	return x.zs(ctx, cmdZRevRange, a[:])
+	return call(ctx, x, cmdZRevRange, a[:], toZs)
 }
 
 // rangeByArgv builds name key first second [WITHSCORES] [LIMIT o c].
@@ -410,34 +475,34 @@ func rangeByArgv(name, key, first, second string, opt *ZRangeBy, withScores bool
 // ZRangeByScore returns the members with scores between opt.Min and
 // opt.Max, ascending.
 func (x cmdable) ZRangeByScore(ctx context.Context, key string, opt *ZRangeBy) ([]string, error) {
-	return x.strings(ctx, cmdZRangeByScore, rangeByArgv("ZRANGEBYSCORE", key, opt.Min, opt.Max, opt, false))
+	return call(ctx, x, cmdZRangeByScore, rangeByArgv("ZRANGEBYSCORE", key, opt.Min, opt.Max, opt, false), toStrings)
 }
 
 // ZRangeByScoreWithScores is ZRangeByScore with the scores.
 func (x cmdable) ZRangeByScoreWithScores(ctx context.Context, key string, opt *ZRangeBy) ([]Z, error) {
-	return x.zs(ctx, cmdZRangeByScore, rangeByArgv("ZRANGEBYSCORE", key, opt.Min, opt.Max, opt, true))
+	return call(ctx, x, cmdZRangeByScore, rangeByArgv("ZRANGEBYSCORE", key, opt.Min, opt.Max, opt, true), toZs)
 }
 
 // ZRevRangeByScore returns the members with scores between opt.Min and
 // opt.Max, descending.
 func (x cmdable) ZRevRangeByScore(ctx context.Context, key string, opt *ZRangeBy) ([]string, error) {
-	return x.strings(ctx, cmdZRevRangeByScore, rangeByArgv("ZREVRANGEBYSCORE", key, opt.Max, opt.Min, opt, false))
+	return call(ctx, x, cmdZRevRangeByScore, rangeByArgv("ZREVRANGEBYSCORE", key, opt.Max, opt.Min, opt, false), toStrings)
 }
 
 // ZRevRangeByScoreWithScores is ZRevRangeByScore with the scores.
 func (x cmdable) ZRevRangeByScoreWithScores(ctx context.Context, key string, opt *ZRangeBy) ([]Z, error) {
-	return x.zs(ctx, cmdZRevRangeByScore, rangeByArgv("ZREVRANGEBYSCORE", key, opt.Max, opt.Min, opt, true))
+	return call(ctx, x, cmdZRevRangeByScore, rangeByArgv("ZREVRANGEBYSCORE", key, opt.Max, opt.Min, opt, true), toZs)
 }
 
 // ZRangeByLex returns the members between opt.Min and opt.Max by member
 // order (for members of equal scores), ascending.
 func (x cmdable) ZRangeByLex(ctx context.Context, key string, opt *ZRangeBy) ([]string, error) {
-	return x.strings(ctx, cmdZRangeByLex, rangeByArgv("ZRANGEBYLEX", key, opt.Min, opt.Max, opt, false))
+	return call(ctx, x, cmdZRangeByLex, rangeByArgv("ZRANGEBYLEX", key, opt.Min, opt.Max, opt, false), toStrings)
 }
 
 // ZRevRangeByLex is ZRangeByLex, descending.
 func (x cmdable) ZRevRangeByLex(ctx context.Context, key string, opt *ZRangeBy) ([]string, error) {
-	return x.strings(ctx, cmdZRevRangeByLex, rangeByArgv("ZREVRANGEBYLEX", key, opt.Max, opt.Min, opt, false))
+	return call(ctx, x, cmdZRevRangeByLex, rangeByArgv("ZREVRANGEBYLEX", key, opt.Max, opt.Min, opt, false), toStrings)
 }
 
 // ZRemRangeByScore removes the members with scores between min and max and
@@ -464,16 +529,26 @@ func (x cmdable) ZRemRangeByLex(ctx context.Context, key, min, max string) (int6
 // errZPopCount is returned when ZPopMin or ZPopMax get more than one count.
 var errZPopCount = errors.New("kevy: ZPopMin/ZPopMax take at most one count")
 
-func (x cmdable) zpop(ctx context.Context, cmd *shard.Command, name, key string, count []int64) ([]Z, error) {
+// zpopArgv builds ZPOPMIN or ZPOPMAX key [count] in a.
+func zpopArgv(a *[3]string, name, key string, count []int64) ([]string, error) {
+	a[0], a[1] = name, key
 	switch len(count) {
 	case 0:
-		a := [2]string{name, key}
-		return x.zs(ctx, cmd, a[:])
+		return a[:2], nil
 	case 1:
-		a := [3]string{name, key, strconv.FormatInt(count[0], 10)}
-		return x.zs(ctx, cmd, a[:])
+		a[2] = formatInt(count[0])
+		return a[:3], nil
 	}
 	return nil, errZPopCount
+}
+
+func (x cmdable) zpop(ctx context.Context, cmd *shard.Command, name, key string, count []int64) ([]Z, error) {
+	var a [3]string
+	argv, err := zpopArgv(&a, name, key, count)
+	if err != nil {
+		return nil, err
+	}
+	return call(ctx, x, cmd, argv, toZs)
 }
 
 // ZPopMin removes and returns the member with the lowest score, or the
@@ -488,72 +563,11 @@ func (x cmdable) ZPopMax(ctx context.Context, key string, count ...int64) ([]Z, 
 	return x.zpop(ctx, cmdZPopMax, "ZPOPMAX", key, count)
 }
 
-// zmpopArgv builds [name [timeout]] numkeys keys... order COUNT count.
-func zmpopArgv(name, timeout, order string, count int64, keys []string) []string {
-	argv := make([]string, 0, 6+len(keys))
-	argv = append(argv, name)
-	if timeout != "" {
-		argv = append(argv, timeout)
-	}
-	argv = append(argv, strconv.Itoa(len(keys)))
-	argv = append(argv, keys...)
-	return append(argv, order, "COUNT", strconv.FormatInt(count, 10))
-}
-
-// replyKeyZs converts ZMPOP's [key [[member score] ...]].
-func replyKeyZs(r Reply) (string, []Z, error) {
-	if r.Kind == resp.NilArray {
-		return "", nil, Nil
-	}
-	if r.Kind != resp.Array || len(r.Elems) != 2 {
-		return "", nil, unexpected(r)
-	}
-	items := r.Elems[1].Elems
-	out := make([]Z, len(items))
-	for i, it := range items {
-		if len(it.Elems) != 2 {
-			return "", nil, unexpected(r)
-		}
-		f, err := strconv.ParseFloat(it.Elems[1].Str, 64)
-		if err != nil {
-			return "", nil, err
-		}
-		out[i] = Z{Score: f, Member: it.Elems[0].Str}
-	}
-	return r.Elems[0].Str, out, nil
-}
-
 // ZMPop pops up to count members from the first non-empty sorted set of
 // keys, the lowest scores (order "MIN") or the highest ("MAX"), and
 // returns that key with them, or Nil when every key is empty.
 func (x cmdable) ZMPop(ctx context.Context, order string, count int64, keys ...string) (string, []Z, error) {
-	r, err := x.reply(ctx, cmdZMPop, zmpopArgv("ZMPOP", "", order, count, keys))
-	if err != nil {
-		return "", nil, err
-	}
-	return replyKeyZs(r)
-}
-
-func (x cmdable) bzpop(ctx context.Context, cmd *shard.Command, name string, timeout time.Duration, keys []string) (*ZWithKey, error) {
-	argv := make([]string, 0, 2+len(keys))
-	argv = append(argv, name)
-	argv = append(argv, keys...)
-	argv = append(argv, blockTimeout(timeout))
-	r, err := x.reply(ctx, cmd, argv)
-	if err != nil {
-		return nil, err
-	}
-	if r.Kind == resp.NilArray {
-		return nil, Nil
-	}
-	if r.Kind != resp.Array || len(r.Elems) != 3 {
-		return nil, unexpected(r)
-	}
-	f, err := strconv.ParseFloat(r.Elems[2].Str, 64)
-	if err != nil {
-		return nil, err
-	}
-	return &ZWithKey{Z: Z{Score: f, Member: r.Elems[1].Str}, Key: r.Elems[0].Str}, nil
+	return call2(ctx, x, cmdZMPop, mpopArgv("ZMPOP", "", order, count, keys), toKeyZs)
 }
 
 // BZPopMin pops the member with the lowest score from the first non-empty
@@ -562,22 +576,18 @@ func (x cmdable) bzpop(ctx context.Context, cmd *shard.Command, name string, tim
 // ctx cancellation abandons the wait (a member already popped for the
 // caller is returned, never lost). Inside MULTI it does not wait.
 func (x cmdable) BZPopMin(ctx context.Context, timeout time.Duration, keys ...string) (*ZWithKey, error) {
-	return x.bzpop(ctx, cmdBZPopMin, "BZPOPMIN", timeout, keys)
+	return call(ctx, x, cmdBZPopMin, blockingArgv("BZPOPMIN", keys, timeout), toZWithKey)
 }
 
 // BZPopMax is BZPopMin for the highest score.
 func (x cmdable) BZPopMax(ctx context.Context, timeout time.Duration, keys ...string) (*ZWithKey, error) {
-	return x.bzpop(ctx, cmdBZPopMax, "BZPOPMAX", timeout, keys)
+	return call(ctx, x, cmdBZPopMax, blockingArgv("BZPOPMAX", keys, timeout), toZWithKey)
 }
 
 // BZMPop is ZMPop waiting up to timeout (0 = forever) for a key to be
 // filled, as BZPopMin; it returns Nil on timeout.
 func (x cmdable) BZMPop(ctx context.Context, timeout time.Duration, order string, count int64, keys ...string) (string, []Z, error) {
-	r, err := x.reply(ctx, cmdBZMPop, zmpopArgv("BZMPOP", blockTimeout(timeout), order, count, keys))
-	if err != nil {
-		return "", nil, err
-	}
-	return replyKeyZs(r)
+	return call2(ctx, x, cmdBZMPop, mpopArgv("BZMPOP", blockTimeout(timeout), order, count, keys), toKeyZs)
 }
 
 // zstoreArgv builds name [dst] numkeys keys... [WEIGHTS w...] [AGGREGATE a]
@@ -619,34 +629,28 @@ func (x cmdable) ZInterStore(ctx context.Context, dest string, store *ZStore) (i
 
 // ZUnion returns the union of store.Keys, by ascending score.
 func (x cmdable) ZUnion(ctx context.Context, store ZStore) ([]string, error) {
-	return x.strings(ctx, cmdZUnion, zstoreArgv("ZUNION", "", &store, false))
+	return call(ctx, x, cmdZUnion, zstoreArgv("ZUNION", "", &store, false), toStrings)
 }
 
 // ZUnionWithScores is ZUnion with the scores.
 func (x cmdable) ZUnionWithScores(ctx context.Context, store ZStore) ([]Z, error) {
-	return x.zs(ctx, cmdZUnion, zstoreArgv("ZUNION", "", &store, true))
+	return call(ctx, x, cmdZUnion, zstoreArgv("ZUNION", "", &store, true), toZs)
 }
 
 // ZInter returns the intersection of store.Keys, by ascending score.
 func (x cmdable) ZInter(ctx context.Context, store *ZStore) ([]string, error) {
-	return x.strings(ctx, cmdZInter, zstoreArgv("ZINTER", "", store, false))
+	return call(ctx, x, cmdZInter, zstoreArgv("ZINTER", "", store, false), toStrings)
 }
 
 // ZInterWithScores is ZInter with the scores.
 func (x cmdable) ZInterWithScores(ctx context.Context, store *ZStore) ([]Z, error) {
-	return x.zs(ctx, cmdZInter, zstoreArgv("ZINTER", "", store, true))
+	return call(ctx, x, cmdZInter, zstoreArgv("ZINTER", "", store, true), toZs)
 }
 
 // ZInterCard returns the size of the intersection of keys, counting no
 // further than limit when limit > 0.
 func (x cmdable) ZInterCard(ctx context.Context, limit int64, keys ...string) (int64, error) {
-	argv := make([]string, 0, 4+len(keys))
-	argv = append(argv, "ZINTERCARD", strconv.Itoa(len(keys)))
-	argv = append(argv, keys...)
-	if limit > 0 {
-		argv = append(argv, "LIMIT", strconv.FormatInt(limit, 10))
-	}
-	return x.integer(ctx, cmdZInterCard, argv)
+	return x.integer(ctx, cmdZInterCard, interCardArgv("ZINTERCARD", limit, keys))
 }
 
 func zdiffArgv(name, dst string, keys []string, withScores bool) []string {
@@ -666,12 +670,12 @@ func zdiffArgv(name, dst string, keys []string, withScores bool) []string {
 // ZDiff returns the members of the first key's sorted set that are in none
 // of the others, by ascending score.
 func (x cmdable) ZDiff(ctx context.Context, keys ...string) ([]string, error) {
-	return x.strings(ctx, cmdZDiff, zdiffArgv("ZDIFF", "", keys, false))
+	return call(ctx, x, cmdZDiff, zdiffArgv("ZDIFF", "", keys, false), toStrings)
 }
 
 // ZDiffWithScores is ZDiff with the scores.
 func (x cmdable) ZDiffWithScores(ctx context.Context, keys ...string) ([]Z, error) {
-	return x.zs(ctx, cmdZDiff, zdiffArgv("ZDIFF", "", keys, true))
+	return call(ctx, x, cmdZDiff, zdiffArgv("ZDIFF", "", keys, true), toZs)
 }
 
 // ZDiffStore stores the difference of keys (as ZDiff) at destination and
@@ -684,13 +688,13 @@ func (x cmdable) ZDiffStore(ctx context.Context, destination string, keys ...str
 // members, count < 0 gives -count members that may repeat.
 func (x cmdable) ZRandMember(ctx context.Context, key string, count int) ([]string, error) {
 	a := [3]string{"ZRANDMEMBER", key, strconv.Itoa(count)}
-	return x.strings(ctx, cmdZRandMember, a[:])
+	return call(ctx, x, cmdZRandMember, a[:], toStrings)
 }
 
 // ZRandMemberWithScores is ZRandMember with the scores.
 func (x cmdable) ZRandMemberWithScores(ctx context.Context, key string, count int) ([]Z, error) {
 	a := [4]string{"ZRANDMEMBER", key, strconv.Itoa(count), "WITHSCORES"}
-	return x.zs(ctx, cmdZRandMember, a[:])
+	return call(ctx, x, cmdZRandMember, a[:], toZs)
 }
 
 // ZScan returns some members and scores (alternating, flattened) of the
@@ -700,5 +704,6 @@ func (x cmdable) ZRandMemberWithScores(ctx context.Context, key string, count in
 // back whole; a large one by ascending score, every member present for the
 // whole scan exactly once, members sharing a score always in one call.
 func (x cmdable) ZScan(ctx context.Context, key string, cursor uint64, match string, count int64) ([]string, uint64, error) {
-	return x.scanReply(ctx, cmdZScan, collectionScanArgs("ZSCAN", key, cursor, match, count))
+	var a [7]string
+	return call2(ctx, x, cmdZScan, collectionScanArgv(&a, "ZSCAN", key, cursor, match, count), toScan)
 }

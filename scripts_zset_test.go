@@ -7,7 +7,7 @@ import (
 
 // Scripts for the sorted set commands. Sorted sets have a defined order,
 // so their replies are compared exactly (only the random commands are
-// tested by shape, in zsets_test.go). Keys without hash tags spread over
+// tested by shape, in cmd_zset_test.go). Keys without hash tags spread over
 // the shards of a multi-shard store, so the multi-key commands here also
 // run across shards.
 

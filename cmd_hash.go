@@ -3,12 +3,58 @@ package kevy
 import (
 	"context"
 	"strconv"
-
-	"github.com/kevydb/kevy/resp"
 )
 
-// Typed methods for the hash commands, shared by Store and Conn, named and
-// shaped after go-redis's.
+// The hash commands (go-redis's HashCmdable), immediate and deferred.
+
+// HashCmdable is the hash commands of Store, Conn and Tx.
+type HashCmdable interface {
+	HSet(ctx context.Context, key string, values ...any) (int64, error)
+	HMSet(ctx context.Context, key string, values ...any) (bool, error)
+	HSetNX(ctx context.Context, key, field, value string) (bool, error)
+	HGet(ctx context.Context, key, field string) (string, error)
+	HMGet(ctx context.Context, key string, fields ...string) ([]any, error)
+	HDel(ctx context.Context, key string, fields ...string) (int64, error)
+	HLen(ctx context.Context, key string) (int64, error)
+	HExists(ctx context.Context, key, field string) (bool, error)
+	HStrLen(ctx context.Context, key, field string) (int64, error)
+	HIncrBy(ctx context.Context, key, field string, incr int64) (int64, error)
+	HIncrByFloat(ctx context.Context, key, field string, incr float64) (float64, error)
+	HKeys(ctx context.Context, key string) ([]string, error)
+	HVals(ctx context.Context, key string) ([]string, error)
+	HGetAll(ctx context.Context, key string) (map[string]string, error)
+	HRandField(ctx context.Context, key string, count int) ([]string, error)
+	HRandFieldWithValues(ctx context.Context, key string, count int) ([]KeyValue, error)
+	HScan(ctx context.Context, key string, cursor uint64, match string, count int64) ([]string, uint64, error)
+}
+
+// HashPipeCmdable is HashCmdable deferred: what a Pipeliner queues.
+type HashPipeCmdable interface {
+	HSet(ctx context.Context, key string, values ...any) *IntCmd
+	HMSet(ctx context.Context, key string, values ...any) *BoolCmd
+	HSetNX(ctx context.Context, key, field, value string) *BoolCmd
+	HGet(ctx context.Context, key, field string) *StringCmd
+	HMGet(ctx context.Context, key string, fields ...string) *SliceCmd
+	HDel(ctx context.Context, key string, fields ...string) *IntCmd
+	HLen(ctx context.Context, key string) *IntCmd
+	HExists(ctx context.Context, key, field string) *BoolCmd
+	HStrLen(ctx context.Context, key, field string) *IntCmd
+	HIncrBy(ctx context.Context, key, field string, incr int64) *IntCmd
+	HIncrByFloat(ctx context.Context, key, field string, incr float64) *FloatCmd
+	HKeys(ctx context.Context, key string) *StringSliceCmd
+	HVals(ctx context.Context, key string) *StringSliceCmd
+	HGetAll(ctx context.Context, key string) *MapStringStringCmd
+	HRandField(ctx context.Context, key string, count int) *StringSliceCmd
+	HRandFieldWithValues(ctx context.Context, key string, count int) *KeyValueSliceCmd
+	HScan(ctx context.Context, key string, cursor uint64, match string, count int64) *ScanCmd
+}
+
+var (
+	_ HashCmdable     = (*Store)(nil)
+	_ HashCmdable     = (*Conn)(nil)
+	_ HashCmdable     = (*Tx)(nil)
+	_ HashPipeCmdable = (*Pipeline)(nil)
+)
 
 var (
 	cmdHSet         = mustCmd("hset")
@@ -62,10 +108,7 @@ func (x cmdable) HMSet(ctx context.Context, key string, values ...any) (bool, er
 	if err != nil {
 		return false, err
 	}
-	if err := x.status(ctx, cmdHMSet, argv); err != nil {
-		return false, err
-	}
-	return true, nil
+	return x.boolean(ctx, cmdHMSet, argv)
 }
 
 // HSetNX sets field of the hash at key only if the field does not exist,
@@ -85,16 +128,12 @@ func (x cmdable) HGet(ctx context.Context, key, field string) (string, error) {
 // HMGet returns the values of fields in the hash at key: each a string, or
 // nil for a missing field.
 func (x cmdable) HMGet(ctx context.Context, key string, fields ...string) ([]any, error) {
-	argv := make([]string, 0, 2+len(fields))
-	argv = append(argv, "HMGET", key)
-	return x.anys(ctx, cmdHMGet, append(argv, fields...))
+	return call(ctx, x, cmdHMGet, keyArgs("HMGET", key, fields), toSlice)
 }
 
 // HDel removes fields from the hash at key and returns how many existed.
 func (x cmdable) HDel(ctx context.Context, key string, fields ...string) (int64, error) {
-	argv := make([]string, 0, 2+len(fields))
-	argv = append(argv, "HDEL", key)
-	return x.integer(ctx, cmdHDel, append(argv, fields...))
+	return x.integer(ctx, cmdHDel, keyArgs("HDEL", key, fields))
 }
 
 // HLen returns the number of fields of the hash at key.
@@ -119,66 +158,47 @@ func (x cmdable) HStrLen(ctx context.Context, key, field string) (int64, error) 
 // HIncrBy adds incr to the integer value of field in the hash at key and
 // returns the new value.
 func (x cmdable) HIncrBy(ctx context.Context, key, field string, incr int64) (int64, error) {
-	a := [4]string{"HINCRBY", key, field, strconv.FormatInt(incr, 10)}
+	a := [4]string{"HINCRBY", key, field, formatInt(incr)}
 	return x.integer(ctx, cmdHIncrBy, a[:])
 }
 
 // HIncrByFloat adds incr to the float value of field in the hash at key and
 // returns the new value.
 func (x cmdable) HIncrByFloat(ctx context.Context, key, field string, incr float64) (float64, error) {
-	a := [4]string{"HINCRBYFLOAT", key, field, strconv.FormatFloat(incr, 'f', -1, 64)}
-	return x.float(ctx, cmdHIncrByFloat, a[:])
+	a := [4]string{"HINCRBYFLOAT", key, field, formatFloat(incr)}
+	return call(ctx, x, cmdHIncrByFloat, a[:], toFloat)
 }
 
 // HKeys returns the fields of the hash at key (order unspecified).
 func (x cmdable) HKeys(ctx context.Context, key string) ([]string, error) {
 	a := [2]string{"HKEYS", key}
-	return x.strings(ctx, cmdHKeys, a[:])
+	return call(ctx, x, cmdHKeys, a[:], toStrings)
 }
 
 // HVals returns the values of the hash at key (order unspecified).
 func (x cmdable) HVals(ctx context.Context, key string) ([]string, error) {
 	a := [2]string{"HVALS", key}
-	return x.strings(ctx, cmdHVals, a[:])
+	return call(ctx, x, cmdHVals, a[:], toStrings)
 }
 
 // HGetAll returns the hash at key as a map (empty when the key does not
 // exist).
 func (x cmdable) HGetAll(ctx context.Context, key string) (map[string]string, error) {
 	a := [2]string{"HGETALL", key}
-	r, err := x.reply(ctx, cmdHGetAll, a[:])
-	if err != nil {
-		return nil, err
-	}
-	if r.Kind != resp.Array {
-		return nil, unexpected(r)
-	}
-	m := make(map[string]string, len(r.Elems)/2)
-	for i := 0; i+1 < len(r.Elems); i += 2 {
-		m[r.Elems[i].Str] = r.Elems[i+1].Str
-	}
-	return m, nil
+	return call(ctx, x, cmdHGetAll, a[:], toStringMap)
 }
 
 // HRandField returns random fields of the hash at key: count > 0 gives up
 // to count distinct fields, count < 0 gives -count fields that may repeat.
 func (x cmdable) HRandField(ctx context.Context, key string, count int) ([]string, error) {
 	a := [3]string{"HRANDFIELD", key, strconv.Itoa(count)}
-	return x.strings(ctx, cmdHRandField, a[:])
+	return call(ctx, x, cmdHRandField, a[:], toStrings)
 }
 
 // HRandFieldWithValues is HRandField returning the values too.
 func (x cmdable) HRandFieldWithValues(ctx context.Context, key string, count int) ([]KeyValue, error) {
 	a := [4]string{"HRANDFIELD", key, strconv.Itoa(count), "WITHVALUES"}
-	flat, err := x.strings(ctx, cmdHRandField, a[:])
-	if err != nil {
-		return nil, err
-	}
-	out := make([]KeyValue, len(flat)/2)
-	for i := range out {
-		out[i] = KeyValue{Key: flat[2*i], Value: flat[2*i+1]}
-	}
-	return out, nil
+	return call(ctx, x, cmdHRandField, a[:], toKeyValues)
 }
 
 // HScan returns some fields and values (alternating, flattened) of the hash
@@ -186,18 +206,6 @@ func (x cmdable) HRandFieldWithValues(ctx context.Context, key string, count int
 // from (0 when the iteration is complete). count is a hint of how many to
 // look at (0 = Redis's default of 10). A small hash comes back whole.
 func (x cmdable) HScan(ctx context.Context, key string, cursor uint64, match string, count int64) ([]string, uint64, error) {
-	return x.scanReply(ctx, cmdHScan, collectionScanArgs("HSCAN", key, cursor, match, count))
-}
-
-// collectionScanArgs builds the arguments of HSCAN, SSCAN or ZSCAN.
-func collectionScanArgs(name, key string, cursor uint64, match string, count int64) []string {
-	argv := make([]string, 0, 7)
-	argv = append(argv, name, key, strconv.FormatUint(cursor, 10))
-	if match != "" {
-		argv = append(argv, "MATCH", match)
-	}
-	if count > 0 {
-		argv = append(argv, "COUNT", strconv.FormatInt(count, 10))
-	}
-	return argv
+	var a [7]string
+	return call2(ctx, x, cmdHScan, collectionScanArgv(&a, "HSCAN", key, cursor, match, count), toScan)
 }

@@ -1,14 +1,63 @@
 package kevy
 
-import (
-	"context"
-	"strconv"
+import "context"
 
-	"github.com/kevydb/kevy/resp"
+// The set commands (go-redis's SetCmdable), immediate and deferred.
+
+// SetCmdable is the set commands of Store, Conn and Tx.
+type SetCmdable interface {
+	SAdd(ctx context.Context, key string, members ...any) (int64, error)
+	SRem(ctx context.Context, key string, members ...any) (int64, error)
+	SCard(ctx context.Context, key string) (int64, error)
+	SIsMember(ctx context.Context, key, member string) (bool, error)
+	SMIsMember(ctx context.Context, key string, members ...any) ([]bool, error)
+	SMembers(ctx context.Context, key string) ([]string, error)
+	SMembersMap(ctx context.Context, key string) (map[string]struct{}, error)
+	SPop(ctx context.Context, key string) (string, error)
+	SPopN(ctx context.Context, key string, count int64) ([]string, error)
+	SRandMember(ctx context.Context, key string) (string, error)
+	SRandMemberN(ctx context.Context, key string, count int64) ([]string, error)
+	SMove(ctx context.Context, source, destination, member string) (bool, error)
+	SInter(ctx context.Context, keys ...string) ([]string, error)
+	SUnion(ctx context.Context, keys ...string) ([]string, error)
+	SDiff(ctx context.Context, keys ...string) ([]string, error)
+	SInterStore(ctx context.Context, destination string, keys ...string) (int64, error)
+	SUnionStore(ctx context.Context, destination string, keys ...string) (int64, error)
+	SDiffStore(ctx context.Context, destination string, keys ...string) (int64, error)
+	SInterCard(ctx context.Context, limit int64, keys ...string) (int64, error)
+	SScan(ctx context.Context, key string, cursor uint64, match string, count int64) ([]string, uint64, error)
+}
+
+// SetPipeCmdable is SetCmdable deferred: what a Pipeliner queues.
+type SetPipeCmdable interface {
+	SAdd(ctx context.Context, key string, members ...any) *IntCmd
+	SRem(ctx context.Context, key string, members ...any) *IntCmd
+	SCard(ctx context.Context, key string) *IntCmd
+	SIsMember(ctx context.Context, key, member string) *BoolCmd
+	SMIsMember(ctx context.Context, key string, members ...any) *BoolSliceCmd
+	SMembers(ctx context.Context, key string) *StringSliceCmd
+	SMembersMap(ctx context.Context, key string) *StringStructMapCmd
+	SPop(ctx context.Context, key string) *StringCmd
+	SPopN(ctx context.Context, key string, count int64) *StringSliceCmd
+	SRandMember(ctx context.Context, key string) *StringCmd
+	SRandMemberN(ctx context.Context, key string, count int64) *StringSliceCmd
+	SMove(ctx context.Context, source, destination, member string) *BoolCmd
+	SInter(ctx context.Context, keys ...string) *StringSliceCmd
+	SUnion(ctx context.Context, keys ...string) *StringSliceCmd
+	SDiff(ctx context.Context, keys ...string) *StringSliceCmd
+	SInterStore(ctx context.Context, destination string, keys ...string) *IntCmd
+	SUnionStore(ctx context.Context, destination string, keys ...string) *IntCmd
+	SDiffStore(ctx context.Context, destination string, keys ...string) *IntCmd
+	SInterCard(ctx context.Context, limit int64, keys ...string) *IntCmd
+	SScan(ctx context.Context, key string, cursor uint64, match string, count int64) *ScanCmd
+}
+
+var (
+	_ SetCmdable     = (*Store)(nil)
+	_ SetCmdable     = (*Conn)(nil)
+	_ SetCmdable     = (*Tx)(nil)
+	_ SetPipeCmdable = (*Pipeline)(nil)
 )
-
-// Typed methods for the set commands, shared by Store and Conn, named and
-// shaped after go-redis's.
 
 var (
 	cmdSAdd        = mustCmd("sadd")
@@ -76,18 +125,7 @@ func (x cmdable) SMIsMember(ctx context.Context, key string, members ...any) ([]
 	if err != nil {
 		return nil, err
 	}
-	r, err := x.reply(ctx, cmdSMIsMember, argv)
-	if err != nil {
-		return nil, err
-	}
-	if r.Kind != resp.Array {
-		return nil, unexpected(r)
-	}
-	out := make([]bool, len(r.Elems))
-	for i, e := range r.Elems {
-		out[i] = e.Int == 1
-	}
-	return out, nil
+	return call(ctx, x, cmdSMIsMember, argv, toBools)
 }
 
 // SMembers returns the members of the set at key (order unspecified; an
@@ -95,20 +133,13 @@ func (x cmdable) SMIsMember(ctx context.Context, key string, members ...any) ([]
 // Redis).
 func (x cmdable) SMembers(ctx context.Context, key string) ([]string, error) {
 	a := [2]string{"SMEMBERS", key}
-	return x.strings(ctx, cmdSMembers, a[:])
+	return call(ctx, x, cmdSMembers, a[:], toStrings)
 }
 
 // SMembersMap returns the members of the set at key as a map.
 func (x cmdable) SMembersMap(ctx context.Context, key string) (map[string]struct{}, error) {
-	ms, err := x.SMembers(ctx, key)
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[string]struct{}, len(ms))
-	for _, m := range ms {
-		out[m] = struct{}{}
-	}
-	return out, nil
+	a := [2]string{"SMEMBERS", key}
+	return call(ctx, x, cmdSMembers, a[:], toStringSet)
 }
 
 // SPop removes and returns a random member of the set at key, or Nil when
@@ -120,8 +151,8 @@ func (x cmdable) SPop(ctx context.Context, key string) (string, error) {
 
 // SPopN removes and returns up to count random members of the set at key.
 func (x cmdable) SPopN(ctx context.Context, key string, count int64) ([]string, error) {
-	a := [3]string{"SPOP", key, strconv.FormatInt(count, 10)}
-	return x.strings(ctx, cmdSPop, a[:])
+	a := [3]string{"SPOP", key, formatInt(count)}
+	return call(ctx, x, cmdSPop, a[:], toStrings)
 }
 
 // SRandMember returns a random member of the set at key, or Nil when the
@@ -135,8 +166,8 @@ func (x cmdable) SRandMember(ctx context.Context, key string) (string, error) {
 // up to count distinct members, count < 0 gives -count members that may
 // repeat.
 func (x cmdable) SRandMemberN(ctx context.Context, key string, count int64) ([]string, error) {
-	a := [3]string{"SRANDMEMBER", key, strconv.FormatInt(count, 10)}
-	return x.strings(ctx, cmdSRandMember, a[:])
+	a := [3]string{"SRANDMEMBER", key, formatInt(count)}
+	return call(ctx, x, cmdSRandMember, a[:], toStrings)
 }
 
 // SMove moves member from the set at source to the set at destination,
@@ -149,55 +180,42 @@ func (x cmdable) SMove(ctx context.Context, source, destination, member string) 
 
 // SInter returns the intersection of the sets at keys.
 func (x cmdable) SInter(ctx context.Context, keys ...string) ([]string, error) {
-	return x.strings(ctx, cmdSInter, args("SINTER", keys...))
+	return call(ctx, x, cmdSInter, args("SINTER", keys...), toStrings)
 }
 
 // SUnion returns the union of the sets at keys.
 func (x cmdable) SUnion(ctx context.Context, keys ...string) ([]string, error) {
-	return x.strings(ctx, cmdSUnion, args("SUNION", keys...))
+	return call(ctx, x, cmdSUnion, args("SUNION", keys...), toStrings)
 }
 
 // SDiff returns the members of the set at the first key that are in none
 // of the sets at the other keys.
 func (x cmdable) SDiff(ctx context.Context, keys ...string) ([]string, error) {
-	return x.strings(ctx, cmdSDiff, args("SDIFF", keys...))
-}
-
-// setStoreArgs builds name destination keys...
-func setStoreArgs(name, destination string, keys []string) []string {
-	argv := make([]string, 0, 2+len(keys))
-	argv = append(argv, name, destination)
-	return append(argv, keys...)
+	return call(ctx, x, cmdSDiff, args("SDIFF", keys...), toStrings)
 }
 
 // SInterStore stores the intersection of the sets at keys at destination
 // (deleting it when empty) and returns its size.
 func (x cmdable) SInterStore(ctx context.Context, destination string, keys ...string) (int64, error) {
-	return x.integer(ctx, cmdSInterStore, setStoreArgs("SINTERSTORE", destination, keys))
+	return x.integer(ctx, cmdSInterStore, keyArgs("SINTERSTORE", destination, keys))
 }
 
 // SUnionStore stores the union of the sets at keys at destination and
 // returns its size.
 func (x cmdable) SUnionStore(ctx context.Context, destination string, keys ...string) (int64, error) {
-	return x.integer(ctx, cmdSUnionStore, setStoreArgs("SUNIONSTORE", destination, keys))
+	return x.integer(ctx, cmdSUnionStore, keyArgs("SUNIONSTORE", destination, keys))
 }
 
 // SDiffStore stores the difference of the sets at keys (as SDiff) at
 // destination and returns its size.
 func (x cmdable) SDiffStore(ctx context.Context, destination string, keys ...string) (int64, error) {
-	return x.integer(ctx, cmdSDiffStore, setStoreArgs("SDIFFSTORE", destination, keys))
+	return x.integer(ctx, cmdSDiffStore, keyArgs("SDIFFSTORE", destination, keys))
 }
 
 // SInterCard returns the size of the intersection of the sets at keys,
 // counting no further than limit when limit > 0.
 func (x cmdable) SInterCard(ctx context.Context, limit int64, keys ...string) (int64, error) {
-	argv := make([]string, 0, 4+len(keys))
-	argv = append(argv, "SINTERCARD", strconv.Itoa(len(keys)))
-	argv = append(argv, keys...)
-	if limit > 0 {
-		argv = append(argv, "LIMIT", strconv.FormatInt(limit, 10))
-	}
-	return x.integer(ctx, cmdSInterCard, argv)
+	return x.integer(ctx, cmdSInterCard, interCardArgv("SINTERCARD", limit, keys))
 }
 
 // SScan returns some members of the set at key matching match ("" = all)
@@ -205,5 +223,6 @@ func (x cmdable) SInterCard(ctx context.Context, limit int64, keys ...string) (i
 // complete). count is a hint of how many to look at (0 = Redis's default of
 // 10). A small all-integer set comes back whole.
 func (x cmdable) SScan(ctx context.Context, key string, cursor uint64, match string, count int64) ([]string, uint64, error) {
-	return x.scanReply(ctx, cmdSScan, collectionScanArgs("SSCAN", key, cursor, match, count))
+	var a [7]string
+	return call2(ctx, x, cmdSScan, collectionScanArgv(&a, "SSCAN", key, cursor, match, count), toScan)
 }

@@ -9,8 +9,64 @@ import (
 	"github.com/kevydb/kevy/locked"
 )
 
-// Typed methods for the string commands, shared by Store and Conn, named
-// and shaped after go-redis's.
+// The string commands (go-redis's StringCmdable), immediate and deferred.
+
+// StringCmdable is the string commands of Store, Conn and Tx.
+type StringCmdable interface {
+	Get(ctx context.Context, key string) (string, error)
+	Set(ctx context.Context, key, value string, ttl time.Duration) error
+	SetArgs(ctx context.Context, key, value string, a SetArgs) (string, error)
+	SetNX(ctx context.Context, key, value string, ttl time.Duration) (bool, error)
+	SetXX(ctx context.Context, key, value string, ttl time.Duration) (bool, error)
+	SetEx(ctx context.Context, key, value string, ttl time.Duration) error
+	GetSet(ctx context.Context, key, value string) (string, error)
+	GetDel(ctx context.Context, key string) (string, error)
+	GetEx(ctx context.Context, key string, ttl time.Duration) (string, error)
+	MGet(ctx context.Context, keys ...string) ([]any, error)
+	MSet(ctx context.Context, values ...any) error
+	MSetNX(ctx context.Context, values ...any) (bool, error)
+	Append(ctx context.Context, key, value string) (int64, error)
+	StrLen(ctx context.Context, key string) (int64, error)
+	GetRange(ctx context.Context, key string, start, end int64) (string, error)
+	SetRange(ctx context.Context, key string, offset int64, value string) (int64, error)
+	Incr(ctx context.Context, key string) (int64, error)
+	Decr(ctx context.Context, key string) (int64, error)
+	IncrBy(ctx context.Context, key string, n int64) (int64, error)
+	DecrBy(ctx context.Context, key string, n int64) (int64, error)
+	IncrByFloat(ctx context.Context, key string, f float64) (float64, error)
+}
+
+// StringPipeCmdable is StringCmdable deferred: what a Pipeliner queues.
+type StringPipeCmdable interface {
+	Get(ctx context.Context, key string) *StringCmd
+	Set(ctx context.Context, key, value string, ttl time.Duration) *StatusCmd
+	SetArgs(ctx context.Context, key, value string, a SetArgs) *StatusCmd
+	SetNX(ctx context.Context, key, value string, ttl time.Duration) *BoolCmd
+	SetXX(ctx context.Context, key, value string, ttl time.Duration) *BoolCmd
+	SetEx(ctx context.Context, key, value string, ttl time.Duration) *StatusCmd
+	GetSet(ctx context.Context, key, value string) *StringCmd
+	GetDel(ctx context.Context, key string) *StringCmd
+	GetEx(ctx context.Context, key string, ttl time.Duration) *StringCmd
+	MGet(ctx context.Context, keys ...string) *SliceCmd
+	MSet(ctx context.Context, values ...any) *StatusCmd
+	MSetNX(ctx context.Context, values ...any) *BoolCmd
+	Append(ctx context.Context, key, value string) *IntCmd
+	StrLen(ctx context.Context, key string) *IntCmd
+	GetRange(ctx context.Context, key string, start, end int64) *StringCmd
+	SetRange(ctx context.Context, key string, offset int64, value string) *IntCmd
+	Incr(ctx context.Context, key string) *IntCmd
+	Decr(ctx context.Context, key string) *IntCmd
+	IncrBy(ctx context.Context, key string, n int64) *IntCmd
+	DecrBy(ctx context.Context, key string, n int64) *IntCmd
+	IncrByFloat(ctx context.Context, key string, f float64) *FloatCmd
+}
+
+var (
+	_ StringCmdable     = (*Store)(nil)
+	_ StringCmdable     = (*Conn)(nil)
+	_ StringCmdable     = (*Tx)(nil)
+	_ StringPipeCmdable = (*Pipeline)(nil)
+)
 
 var (
 	cmdGet         = mustCmd("get")
@@ -60,10 +116,8 @@ func (x cmdable) Get(ctx context.Context, key string) (string, error) {
 	return x.str(ctx, cmdGet, a[:])
 }
 
-// Set stores value at key. ttl > 0 sets an expiry (EX, or PX when it is not
-// whole seconds); 0 means none; KeepTTL keeps the current one.
-func (x cmdable) Set(ctx context.Context, key, value string, ttl time.Duration) error {
-	var a [5]string
+// setArgv builds SET key value [PX ms | EX s | KEEPTTL] in a.
+func setArgv(a *[5]string, key, value string, ttl time.Duration) []string {
 	n := 3
 	a[0], a[1], a[2] = "SET", key, value
 	switch {
@@ -74,7 +128,14 @@ func (x cmdable) Set(ctx context.Context, key, value string, ttl time.Duration) 
 	case ttl == KeepTTL:
 		a[3], n = "KEEPTTL", 4
 	}
-	return x.status(ctx, cmdSet, a[:n])
+	return a[:n]
+}
+
+// Set stores value at key. ttl > 0 sets an expiry (EX, or PX when it is not
+// whole seconds); 0 means none; KeepTTL keeps the current one.
+func (x cmdable) Set(ctx context.Context, key, value string, ttl time.Duration) error {
+	var a [5]string
+	return x.status(ctx, cmdSet, setArgv(&a, key, value, ttl))
 }
 
 // SetArgs are the options of SET, as go-redis's.
@@ -86,11 +147,9 @@ type SetArgs struct {
 	KeepTTL  bool          // keep the current expiry
 }
 
-// SetArgs runs SET with options. It returns "OK", or the old value when
-// a.Get is set; Nil when NX/XX prevented the write (or, with Get, when
-// there was no old value).
-func (x cmdable) SetArgs(ctx context.Context, key, value string, a SetArgs) (string, error) {
-	argv := []string{"SET", key, value}
+// argv builds SET key value with the options of a, in buf.
+func (a SetArgs) argv(buf *[7]string, key, value string) []string {
+	argv := append(buf[:0], "SET", key, value)
 	switch {
 	case a.KeepTTL:
 		argv = append(argv, "KEEPTTL")
@@ -107,7 +166,28 @@ func (x cmdable) SetArgs(ctx context.Context, key, value string, a SetArgs) (str
 	if a.Get {
 		argv = append(argv, "GET")
 	}
-	return x.str(ctx, cmdSet, argv)
+	return argv
+}
+
+// SetArgs runs SET with options. It returns "OK", or the old value when
+// a.Get is set; Nil when NX/XX prevented the write (or, with Get, when
+// there was no old value).
+func (x cmdable) SetArgs(ctx context.Context, key, value string, a SetArgs) (string, error) {
+	var buf [7]string
+	return x.str(ctx, cmdSet, a.argv(&buf, key, value))
+}
+
+// setNXArgv builds SET key value NX with an expiry (ttl > 0) in buf.
+func setNXArgv(buf *[7]string, key, value string, ttl time.Duration) []string {
+	return SetArgs{Mode: "NX", TTL: ttl}.argv(buf, key, value)
+}
+
+// setXXArgv builds SET key value XX with ttl as in Set, in buf.
+func setXXArgv(buf *[7]string, key, value string, ttl time.Duration) []string {
+	if ttl == KeepTTL {
+		return SetArgs{Mode: "XX", KeepTTL: true}.argv(buf, key, value)
+	}
+	return SetArgs{Mode: "XX", TTL: ttl}.argv(buf, key, value)
 }
 
 // SetNX stores value at key only if the key does not exist, and reports
@@ -117,29 +197,15 @@ func (x cmdable) SetNX(ctx context.Context, key, value string, ttl time.Duration
 		a := [3]string{"SETNX", key, value}
 		return x.boolean(ctx, cmdSetNX, a[:])
 	}
-	_, err := x.SetArgs(ctx, key, value, SetArgs{Mode: "NX", TTL: ttl})
-	return setResult(err)
+	var buf [7]string
+	return x.boolean(ctx, cmdSet, setNXArgv(&buf, key, value, ttl))
 }
 
 // SetXX stores value at key only if the key exists, and reports whether it
 // did. ttl as in Set.
 func (x cmdable) SetXX(ctx context.Context, key, value string, ttl time.Duration) (bool, error) {
-	a := SetArgs{Mode: "XX", TTL: ttl}
-	if ttl == KeepTTL {
-		a = SetArgs{Mode: "XX", KeepTTL: true}
-	}
-	_, err := x.SetArgs(ctx, key, value, a)
-	return setResult(err)
-}
-
-func setResult(err error) (bool, error) {
-	switch err {
-	case nil:
-		return true, nil
-	case Nil:
-		return false, nil
-	}
-	return false, err
+	var buf [7]string
+	return x.boolean(ctx, cmdSet, setXXArgv(&buf, key, value, ttl))
 }
 
 // SetEx stores value at key with an expiry of ttl (SETEX).
@@ -160,10 +226,8 @@ func (x cmdable) GetDel(ctx context.Context, key string) (string, error) {
 	return x.str(ctx, cmdGetDel, a[:])
 }
 
-// GetEx returns the value at key and sets its expiry: ttl > 0 sets it,
-// 0 removes it (PERSIST), as go-redis's GetEx.
-func (x cmdable) GetEx(ctx context.Context, key string, ttl time.Duration) (string, error) {
-	var a [4]string
+// getExArgv builds GETEX key [PX ms | EX s | PERSIST] in a.
+func getExArgv(a *[4]string, key string, ttl time.Duration) []string {
 	a[0], a[1] = "GETEX", key
 	n := 3
 	switch {
@@ -174,13 +238,20 @@ func (x cmdable) GetEx(ctx context.Context, key string, ttl time.Duration) (stri
 	default:
 		a[2] = "PERSIST"
 	}
-	return x.str(ctx, cmdGetEX, a[:n])
+	return a[:n]
+}
+
+// GetEx returns the value at key and sets its expiry: ttl > 0 sets it,
+// 0 removes it (PERSIST), as go-redis's GetEx.
+func (x cmdable) GetEx(ctx context.Context, key string, ttl time.Duration) (string, error) {
+	var a [4]string
+	return x.str(ctx, cmdGetEX, getExArgv(&a, key, ttl))
 }
 
 // MGet returns the values at keys: each a string, or nil for a missing key
 // or a value of another type.
 func (x cmdable) MGet(ctx context.Context, keys ...string) ([]any, error) {
-	return x.anys(ctx, cmdMGet, args("MGET", keys...))
+	return call(ctx, x, cmdMGet, args("MGET", keys...), toSlice)
 }
 
 // MSet stores several values at once. Pass "k1", "v1", "k2", "v2" ..., or
@@ -218,14 +289,14 @@ func (x cmdable) StrLen(ctx context.Context, key string) (int64, error) {
 // GetRange returns the substring of the value at key between start and end
 // (inclusive; negative offsets count from the end).
 func (x cmdable) GetRange(ctx context.Context, key string, start, end int64) (string, error) {
-	a := [4]string{"GETRANGE", key, strconv.FormatInt(start, 10), strconv.FormatInt(end, 10)}
+	a := [4]string{"GETRANGE", key, formatInt(start), formatInt(end)}
 	return x.str(ctx, cmdGetRange, a[:])
 }
 
 // SetRange overwrites part of the string at key from offset and returns
 // its new length.
 func (x cmdable) SetRange(ctx context.Context, key string, offset int64, value string) (int64, error) {
-	a := [4]string{"SETRANGE", key, strconv.FormatInt(offset, 10), value}
+	a := [4]string{"SETRANGE", key, formatInt(offset), value}
 	return x.integer(ctx, cmdSetRange, a[:])
 }
 
@@ -243,19 +314,19 @@ func (x cmdable) Decr(ctx context.Context, key string) (int64, error) {
 
 // IncrBy adds n to the integer at key and returns the new value.
 func (x cmdable) IncrBy(ctx context.Context, key string, n int64) (int64, error) {
-	a := [3]string{"INCRBY", key, strconv.FormatInt(n, 10)}
+	a := [3]string{"INCRBY", key, formatInt(n)}
 	return x.integer(ctx, cmdIncrBy, a[:])
 }
 
 // DecrBy subtracts n from the integer at key and returns the new value.
 func (x cmdable) DecrBy(ctx context.Context, key string, n int64) (int64, error) {
-	a := [3]string{"DECRBY", key, strconv.FormatInt(n, 10)}
+	a := [3]string{"DECRBY", key, formatInt(n)}
 	return x.integer(ctx, cmdDecrBy, a[:])
 }
 
 // IncrByFloat adds f to the number at key (long double arithmetic, as
 // Redis) and returns the new value.
 func (x cmdable) IncrByFloat(ctx context.Context, key string, f float64) (float64, error) {
-	a := [3]string{"INCRBYFLOAT", key, strconv.FormatFloat(f, 'f', -1, 64)}
-	return x.float(ctx, cmdIncrByFloat, a[:])
+	a := [3]string{"INCRBYFLOAT", key, formatFloat(f)}
+	return call(ctx, x, cmdIncrByFloat, a[:], toFloat)
 }

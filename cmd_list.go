@@ -2,15 +2,84 @@ package kevy
 
 import (
 	"context"
-	"strconv"
 	"time"
 
-	"github.com/kevydb/kevy/resp"
 	"github.com/kevydb/kevy/shard"
 )
 
-// Typed methods for the list commands and SORT, shared by Store, Conn and
-// Tx, named and shaped after go-redis's.
+// The list commands (go-redis's ListCmdable), blocking pops included,
+// immediate and deferred.
+
+// ListCmdable is the list commands of Store, Conn and Tx.
+type ListCmdable interface {
+	LPush(ctx context.Context, key string, values ...any) (int64, error)
+	RPush(ctx context.Context, key string, values ...any) (int64, error)
+	LPushX(ctx context.Context, key string, values ...any) (int64, error)
+	RPushX(ctx context.Context, key string, values ...any) (int64, error)
+	LPop(ctx context.Context, key string) (string, error)
+	LPopCount(ctx context.Context, key string, count int) ([]string, error)
+	RPop(ctx context.Context, key string) (string, error)
+	RPopCount(ctx context.Context, key string, count int) ([]string, error)
+	LLen(ctx context.Context, key string) (int64, error)
+	LRange(ctx context.Context, key string, start, stop int64) ([]string, error)
+	LIndex(ctx context.Context, key string, index int64) (string, error)
+	LSet(ctx context.Context, key string, index int64, value any) error
+	LInsert(ctx context.Context, key, op string, pivot, value any) (int64, error)
+	LInsertBefore(ctx context.Context, key string, pivot, value any) (int64, error)
+	LInsertAfter(ctx context.Context, key string, pivot, value any) (int64, error)
+	LRem(ctx context.Context, key string, count int64, value any) (int64, error)
+	LTrim(ctx context.Context, key string, start, stop int64) error
+	LPos(ctx context.Context, key, value string, a LPosArgs) (int64, error)
+	LPosCount(ctx context.Context, key, value string, count int64, a LPosArgs) ([]int64, error)
+	LMove(ctx context.Context, source, destination, srcpos, destpos string) (string, error)
+	RPopLPush(ctx context.Context, source, destination string) (string, error)
+	LMPop(ctx context.Context, direction string, count int64, keys ...string) (string, []string, error)
+	BLPop(ctx context.Context, timeout time.Duration, keys ...string) ([]string, error)
+	BRPop(ctx context.Context, timeout time.Duration, keys ...string) ([]string, error)
+	BLMove(ctx context.Context, source, destination, srcpos, destpos string, timeout time.Duration) (string, error)
+	BRPopLPush(ctx context.Context, source, destination string, timeout time.Duration) (string, error)
+	BLMPop(ctx context.Context, timeout time.Duration, direction string, count int64, keys ...string) (string, []string, error)
+}
+
+// ListPipeCmdable is ListCmdable deferred: what a Pipeliner queues. A
+// blocking command in a pipeline waits as it does alone; inside a
+// transaction it does not wait.
+type ListPipeCmdable interface {
+	LPush(ctx context.Context, key string, values ...any) *IntCmd
+	RPush(ctx context.Context, key string, values ...any) *IntCmd
+	LPushX(ctx context.Context, key string, values ...any) *IntCmd
+	RPushX(ctx context.Context, key string, values ...any) *IntCmd
+	LPop(ctx context.Context, key string) *StringCmd
+	LPopCount(ctx context.Context, key string, count int) *StringSliceCmd
+	RPop(ctx context.Context, key string) *StringCmd
+	RPopCount(ctx context.Context, key string, count int) *StringSliceCmd
+	LLen(ctx context.Context, key string) *IntCmd
+	LRange(ctx context.Context, key string, start, stop int64) *StringSliceCmd
+	LIndex(ctx context.Context, key string, index int64) *StringCmd
+	LSet(ctx context.Context, key string, index int64, value any) *StatusCmd
+	LInsert(ctx context.Context, key, op string, pivot, value any) *IntCmd
+	LInsertBefore(ctx context.Context, key string, pivot, value any) *IntCmd
+	LInsertAfter(ctx context.Context, key string, pivot, value any) *IntCmd
+	LRem(ctx context.Context, key string, count int64, value any) *IntCmd
+	LTrim(ctx context.Context, key string, start, stop int64) *StatusCmd
+	LPos(ctx context.Context, key, value string, a LPosArgs) *IntCmd
+	LPosCount(ctx context.Context, key, value string, count int64, a LPosArgs) *IntSliceCmd
+	LMove(ctx context.Context, source, destination, srcpos, destpos string) *StringCmd
+	RPopLPush(ctx context.Context, source, destination string) *StringCmd
+	LMPop(ctx context.Context, direction string, count int64, keys ...string) *KeyValuesCmd
+	BLPop(ctx context.Context, timeout time.Duration, keys ...string) *StringSliceCmd
+	BRPop(ctx context.Context, timeout time.Duration, keys ...string) *StringSliceCmd
+	BLMove(ctx context.Context, source, destination, srcpos, destpos string, timeout time.Duration) *StringCmd
+	BRPopLPush(ctx context.Context, source, destination string, timeout time.Duration) *StringCmd
+	BLMPop(ctx context.Context, timeout time.Duration, direction string, count int64, keys ...string) *KeyValuesCmd
+}
+
+var (
+	_ ListCmdable     = (*Store)(nil)
+	_ ListCmdable     = (*Conn)(nil)
+	_ ListCmdable     = (*Tx)(nil)
+	_ ListPipeCmdable = (*Pipeline)(nil)
+)
 
 var (
 	cmdLPush      = mustCmd("lpush")
@@ -35,8 +104,6 @@ var (
 	cmdBLMove     = mustCmd("blmove")
 	cmdBRPopLPush = mustCmd("brpoplpush")
 	cmdBLMPop     = mustCmd("blmpop")
-	cmdSort       = mustCmd("sort")
-	cmdSortRO     = mustCmd("sort_ro")
 )
 
 // push runs LPUSH, RPUSH, LPUSHX or RPUSHX with go-redis-style values.
@@ -88,8 +155,8 @@ func (x cmdable) LPop(ctx context.Context, key string) (string, error) {
 // LPopCount removes and returns up to count elements from the head of the
 // list at key, or Nil when the key does not exist.
 func (x cmdable) LPopCount(ctx context.Context, key string, count int) ([]string, error) {
-	a := [3]string{"LPOP", key, strconv.Itoa(count)}
-	return x.strings(ctx, cmdLPop, a[:])
+	a := [3]string{"LPOP", key, formatInt(int64(count))}
+	return call(ctx, x, cmdLPop, a[:], toStrings)
 }
 
 // RPop removes and returns the last element of the list at key, or Nil
@@ -102,8 +169,8 @@ func (x cmdable) RPop(ctx context.Context, key string) (string, error) {
 // RPopCount removes and returns up to count elements from the tail of the
 // list at key, last first, or Nil when the key does not exist.
 func (x cmdable) RPopCount(ctx context.Context, key string, count int) ([]string, error) {
-	a := [3]string{"RPOP", key, strconv.Itoa(count)}
-	return x.strings(ctx, cmdRPop, a[:])
+	a := [3]string{"RPOP", key, formatInt(int64(count))}
+	return call(ctx, x, cmdRPop, a[:], toStrings)
 }
 
 // LLen returns the length of the list at key (0 when missing).
@@ -115,42 +182,62 @@ func (x cmdable) LLen(ctx context.Context, key string) (int64, error) {
 // LRange returns the elements from index start to stop, both inclusive;
 // negative indexes count from the end (-1 is the last element).
 func (x cmdable) LRange(ctx context.Context, key string, start, stop int64) ([]string, error) {
-	a := [4]string{"LRANGE", key, strconv.FormatInt(start, 10), strconv.FormatInt(stop, 10)}
-	return x.strings(ctx, cmdLRange, a[:])
+	a := [4]string{"LRANGE", key, formatInt(start), formatInt(stop)}
+	return call(ctx, x, cmdLRange, a[:], toStrings)
 }
 
 // LIndex returns the element at index (negative counts from the end), or
 // Nil when out of range or missing.
 func (x cmdable) LIndex(ctx context.Context, key string, index int64) (string, error) {
-	a := [3]string{"LINDEX", key, strconv.FormatInt(index, 10)}
+	a := [3]string{"LINDEX", key, formatInt(index)}
 	return x.str(ctx, cmdLIndex, a[:])
+}
+
+// lsetArgv builds LSET key index value in a.
+func lsetArgv(a *[4]string, key string, index int64, value any) ([]string, error) {
+	v, err := argString(value)
+	if err != nil {
+		return nil, err
+	}
+	a[0], a[1], a[2], a[3] = "LSET", key, formatInt(index), v
+	return a[:], nil
 }
 
 // LSet replaces the element at index; it fails with "ERR no such key" or
 // "ERR index out of range".
 func (x cmdable) LSet(ctx context.Context, key string, index int64, value any) error {
-	v, err := argString(value)
+	var a [4]string
+	argv, err := lsetArgv(&a, key, index, value)
 	if err != nil {
 		return err
 	}
-	a := [4]string{"LSET", key, strconv.FormatInt(index, 10), v}
-	return x.status(ctx, cmdLSet, a[:])
+	return x.status(ctx, cmdLSet, argv)
+}
+
+// linsertArgv builds LINSERT key op pivot value in a.
+func linsertArgv(a *[5]string, key, op string, pivot, value any) ([]string, error) {
+	p, err := argString(pivot)
+	if err != nil {
+		return nil, err
+	}
+	v, err := argString(value)
+	if err != nil {
+		return nil, err
+	}
+	a[0], a[1], a[2], a[3], a[4] = "LINSERT", key, op, p, v
+	return a[:], nil
 }
 
 // LInsert inserts value before (op "BEFORE") or after ("AFTER") the first
 // element equal to pivot, and returns the new length, -1 when pivot is
 // not found, 0 when the key does not exist.
 func (x cmdable) LInsert(ctx context.Context, key, op string, pivot, value any) (int64, error) {
-	p, err := argString(pivot)
+	var a [5]string
+	argv, err := linsertArgv(&a, key, op, pivot, value)
 	if err != nil {
 		return 0, err
 	}
-	v, err := argString(value)
-	if err != nil {
-		return 0, err
-	}
-	a := [5]string{"LINSERT", key, op, p, v}
-	return x.integer(ctx, cmdLInsert, a[:])
+	return x.integer(ctx, cmdLInsert, argv)
 }
 
 // LInsertBefore is LInsert with "BEFORE".
@@ -163,22 +250,32 @@ func (x cmdable) LInsertAfter(ctx context.Context, key string, pivot, value any)
 	return x.LInsert(ctx, key, "AFTER", pivot, value)
 }
 
+// lremArgv builds LREM key count value in a.
+func lremArgv(a *[4]string, key string, count int64, value any) ([]string, error) {
+	v, err := argString(value)
+	if err != nil {
+		return nil, err
+	}
+	a[0], a[1], a[2], a[3] = "LREM", key, formatInt(count), v
+	return a[:], nil
+}
+
 // LRem removes elements equal to value: the first count from the head
 // (count > 0), the last -count from the tail (count < 0), or all (0). It
 // returns how many it removed.
 func (x cmdable) LRem(ctx context.Context, key string, count int64, value any) (int64, error) {
-	v, err := argString(value)
+	var a [4]string
+	argv, err := lremArgv(&a, key, count, value)
 	if err != nil {
 		return 0, err
 	}
-	a := [4]string{"LREM", key, strconv.FormatInt(count, 10), v}
-	return x.integer(ctx, cmdLRem, a[:])
+	return x.integer(ctx, cmdLRem, argv)
 }
 
 // LTrim keeps only the elements from start to stop (inclusive; negative
 // indexes count from the end), deleting the key when none remain.
 func (x cmdable) LTrim(ctx context.Context, key string, start, stop int64) error {
-	a := [4]string{"LTRIM", key, strconv.FormatInt(start, 10), strconv.FormatInt(stop, 10)}
+	a := [4]string{"LTRIM", key, formatInt(start), formatInt(stop)}
 	return x.status(ctx, cmdLTrim, a[:])
 }
 
@@ -193,13 +290,13 @@ func lposArgv(key, value string, count int64, withCount bool, a LPosArgs) []stri
 	argv := make([]string, 0, 9)
 	argv = append(argv, "LPOS", key, value)
 	if a.Rank != 0 {
-		argv = append(argv, "RANK", strconv.FormatInt(a.Rank, 10))
+		argv = append(argv, "RANK", formatInt(a.Rank))
 	}
 	if withCount {
-		argv = append(argv, "COUNT", strconv.FormatInt(count, 10))
+		argv = append(argv, "COUNT", formatInt(count))
 	}
 	if a.MaxLen != 0 {
-		argv = append(argv, "MAXLEN", strconv.FormatInt(a.MaxLen, 10))
+		argv = append(argv, "MAXLEN", formatInt(a.MaxLen))
 	}
 	return argv
 }
@@ -213,18 +310,7 @@ func (x cmdable) LPos(ctx context.Context, key, value string, a LPosArgs) (int64
 // LPosCount returns the indexes of up to count elements equal to value (0:
 // all of them), as a.Rank and a.MaxLen direct.
 func (x cmdable) LPosCount(ctx context.Context, key, value string, count int64, a LPosArgs) ([]int64, error) {
-	r, err := x.reply(ctx, cmdLPos, lposArgv(key, value, count, true, a))
-	if err != nil {
-		return nil, err
-	}
-	if r.Kind != resp.Array {
-		return nil, unexpected(r)
-	}
-	out := make([]int64, len(r.Elems))
-	for i, e := range r.Elems {
-		out[i] = e.Int
-	}
-	return out, nil
+	return call(ctx, x, cmdLPos, lposArgv(key, value, count, true, a), toInts)
 }
 
 // LMove pops an element from one end of source (srcpos "LEFT" or "RIGHT")
@@ -241,46 +327,11 @@ func (x cmdable) RPopLPush(ctx context.Context, source, destination string) (str
 	return x.str(ctx, cmdRPopLPush, a[:])
 }
 
-// replyKeyStrings converts LMPOP's [key [elements]].
-func replyKeyStrings(r Reply) (string, []string, error) {
-	if r.Kind == resp.NilArray {
-		return "", nil, Nil
-	}
-	if r.Kind != resp.Array || len(r.Elems) != 2 {
-		return "", nil, unexpected(r)
-	}
-	elems, err := replyStrings(r.Elems[1])
-	return r.Elems[0].Str, elems, err
-}
-
 // LMPop pops up to count elements from the first non-empty list of keys,
 // from the head (direction "LEFT") or the tail ("RIGHT"), and returns that
 // key with them, or Nil when every key is missing.
 func (x cmdable) LMPop(ctx context.Context, direction string, count int64, keys ...string) (string, []string, error) {
-	r, err := x.reply(ctx, cmdLMPop, zmpopArgv("LMPOP", "", direction, count, keys))
-	if err != nil {
-		return "", nil, err
-	}
-	return replyKeyStrings(r)
-}
-
-// blockTimeout formats a blocking timeout in seconds with millisecond
-// precision, rounding a positive duration up to at least a millisecond (0
-// waits forever, as in Redis; a negative one gets Redis's error).
-func blockTimeout(d time.Duration) string {
-	ms := d.Milliseconds()
-	if d > 0 && d%time.Millisecond != 0 {
-		ms++
-	}
-	return strconv.FormatFloat(float64(ms)/1000, 'f', -1, 64)
-}
-
-// bpop runs BLPOP or BRPOP.
-func (x cmdable) bpop(ctx context.Context, cmd *shard.Command, name string, timeout time.Duration, keys []string) ([]string, error) {
-	argv := make([]string, 0, 2+len(keys))
-	argv = append(argv, name)
-	argv = append(argv, keys...)
-	return x.strings(ctx, cmd, append(argv, blockTimeout(timeout)))
+	return call2(ctx, x, cmdLMPop, mpopArgv("LMPOP", "", direction, count, keys), toKeyStrings)
 }
 
 // BLPop pops the first element of the first non-empty list of keys and
@@ -291,12 +342,12 @@ func (x cmdable) bpop(ctx context.Context, cmd *shard.Command, name string, time
 // caller is returned instead, never lost. Inside a transaction it does not
 // wait.
 func (x cmdable) BLPop(ctx context.Context, timeout time.Duration, keys ...string) ([]string, error) {
-	return x.bpop(ctx, cmdBLPop, "BLPOP", timeout, keys)
+	return call(ctx, x, cmdBLPop, blockingArgv("BLPOP", keys, timeout), toStrings)
 }
 
 // BRPop is BLPop popping the last element.
 func (x cmdable) BRPop(ctx context.Context, timeout time.Duration, keys ...string) ([]string, error) {
-	return x.bpop(ctx, cmdBRPop, "BRPOP", timeout, keys)
+	return call(ctx, x, cmdBRPop, blockingArgv("BRPOP", keys, timeout), toStrings)
 }
 
 // BLMove is LMove waiting up to timeout (0 = forever) for source to be
@@ -317,68 +368,5 @@ func (x cmdable) BRPopLPush(ctx context.Context, source, destination string, tim
 // BLMPop is LMPop waiting up to timeout (0 = forever) for one of the lists
 // to be filled, as BLPop; it returns Nil on timeout.
 func (x cmdable) BLMPop(ctx context.Context, timeout time.Duration, direction string, count int64, keys ...string) (string, []string, error) {
-	r, err := x.reply(ctx, cmdBLMPop, zmpopArgv("BLMPOP", blockTimeout(timeout), direction, count, keys))
-	if err != nil {
-		return "", nil, err
-	}
-	return replyKeyStrings(r)
-}
-
-// SortArgs are SORT's options (go-redis's Sort). By is a pattern whose
-// "*" is replaced by each element to name the key holding its weight
-// ("weight_*", or "obj_*->field" for a hash field; a pattern without "*",
-// such as "nosort", keeps the collection's order); Offset and Count select
-// a range (both 0: everything); Get lists patterns to return instead of
-// the elements ("#" is the element); Order is "ASC" or "DESC" ("" = ASC);
-// Alpha sorts lexicographically instead of numerically.
-type SortArgs struct {
-	By            string
-	Offset, Count int64
-	Get           []string
-	Order         string
-	Alpha         bool
-}
-
-// argv builds the command line as go-redis does.
-func (a *SortArgs) argv(name, key string) []string {
-	argv := []string{name, key}
-	if a == nil {
-		return argv
-	}
-	if a.By != "" {
-		argv = append(argv, "BY", a.By)
-	}
-	if a.Offset != 0 || a.Count != 0 {
-		argv = append(argv, "LIMIT", strconv.FormatInt(a.Offset, 10), strconv.FormatInt(a.Count, 10))
-	}
-	for _, g := range a.Get {
-		argv = append(argv, "GET", g)
-	}
-	if a.Order != "" {
-		argv = append(argv, a.Order)
-	}
-	if a.Alpha {
-		argv = append(argv, "ALPHA")
-	}
-	return argv
-}
-
-// Sort returns the elements of the list, set or sorted set at key sorted
-// as a directs (nil: numerically, ascending), or what its Get patterns
-// name (an empty string for a missing key). BY and GET patterns may name
-// keys on any shard: SORT holds every shard while it runs.
-func (x cmdable) Sort(ctx context.Context, key string, a *SortArgs) ([]string, error) {
-	return x.strings(ctx, cmdSort, a.argv("SORT", key))
-}
-
-// SortRO is Sort as the read-only SORT_RO.
-func (x cmdable) SortRO(ctx context.Context, key string, a *SortArgs) ([]string, error) {
-	return x.strings(ctx, cmdSortRO, a.argv("SORT_RO", key))
-}
-
-// SortStore stores what Sort would return as a list at store (replacing
-// any value, or deleting store when the result is empty) and returns its
-// length.
-func (x cmdable) SortStore(ctx context.Context, key, store string, a *SortArgs) (int64, error) {
-	return x.integer(ctx, cmdSort, append(a.argv("SORT", key), "STORE", store))
+	return call2(ctx, x, cmdBLMPop, mpopArgv("BLMPOP", blockTimeout(timeout), direction, count, keys), toKeyStrings)
 }

@@ -1,0 +1,70 @@
+package kevy_test
+
+import (
+	"time"
+
+	"github.com/kevydb/kevy"
+)
+
+func init() {
+	future := time.Unix(4102444800, 0) // 2100-01-01
+	pipeCases["generic"] = []pipeCase{
+		{setup: "SET a 1; SET b 2", method: "Del", args: []any{"a", "b", "c"}},
+		{setup: "SET a 1", method: "Unlink", args: []any{"a", "c"}},
+		{setup: "SET a 1", method: "Exists", args: []any{"a", "a", "c"}},
+		{setup: "HSET h f v", method: "Type", args: []any{"h"}},
+		{method: "Type", args: []any{"none"}},
+		{setup: "SET a 1", method: "Rename", args: []any{"a", "b"}},
+		{method: "Rename", args: []any{"a", "b"}, want: "no such key"},
+		{setup: "SET a 1; SET b 2", method: "RenameNX", args: []any{"a", "b"}},
+		{setup: "SET a 1", method: "RenameNX", args: []any{"a", "b"}},
+		{setup: "SET a 1", method: "Copy", args: []any{"a", "b", 0, false}},
+		{setup: "SET a 1; SET b 2", method: "Copy", args: []any{"a", "b", 0, true}},
+		{setup: "SET a 1", method: "Copy", args: []any{"a", "b", 99, false}, want: "out of range"},
+		{setup: "SET a 1", method: "Move", args: []any{"a", 1}},
+		{method: "Move", args: []any{"a", 1}},
+		{setup: "SET user:1 a; SET user:2 b; SET other c", method: "Keys", args: []any{"user:*"}, sorted: true},
+		{setup: "SET a 1", method: "Scan", args: []any{0, "", 0}},
+		{setup: "SET a 1; SET b 2; SET c 3", method: "Scan", args: []any{0, "*", 100}, sorted: true},
+		{method: "Scan", args: []any{0, "", 0}},
+		{setup: "SET a 1; LPUSH l x", method: "ScanType", args: []any{0, "", 100, "list"}},
+		{setup: "SET only 1", method: "RandomKey", args: nil},
+		{method: "RandomKey", args: nil, want: "nil"},
+		{setup: "SET a 1", method: "Touch", args: []any{"a", "b"}},
+		{setup: "SET a 1", method: "Expire", args: []any{"a", time.Minute}},
+		{setup: "SET a 1", method: "Expire", args: []any{"a", 1500 * time.Millisecond}},
+		{method: "Expire", args: []any{"a", time.Minute}},
+		{setup: "SET a 1", method: "ExpireNX", args: []any{"a", time.Minute}},
+		{setup: "SET a 1 EX 100", method: "ExpireNX", args: []any{"a", time.Minute}},
+		{setup: "SET a 1 EX 100", method: "ExpireXX", args: []any{"a", time.Minute}},
+		{setup: "SET a 1 EX 100", method: "ExpireGT", args: []any{"a", time.Minute}},
+		{setup: "SET a 1 EX 100", method: "ExpireLT", args: []any{"a", time.Minute}},
+		{setup: "SET a 1", method: "PExpire", args: []any{"a", 1500 * time.Millisecond}},
+		{setup: "SET a 1", method: "ExpireAt", args: []any{"a", future}},
+		{setup: "SET a 1", method: "PExpireAt", args: []any{"a", future.Add(5 * time.Millisecond)}},
+		{setup: "SET a 1 EX 100", method: "Persist", args: []any{"a"}},
+		{setup: "SET a 1", method: "Persist", args: []any{"a"}},
+		{setup: "SET a 1 EX 100", method: "TTL", args: []any{"a"}, approx: true},
+		{setup: "SET a 1", method: "TTL", args: []any{"a"}},
+		{method: "TTL", args: []any{"a"}},
+		{setup: "SET a 1 PX 100000", method: "PTTL", args: []any{"a"}, approx: true},
+		{method: "PTTL", args: []any{"a"}},
+		{setup: "SET a 1; EXPIREAT a 4102444800", method: "ExpireTime", args: []any{"a"}},
+		{setup: "SET a 1", method: "ExpireTime", args: []any{"a"}},
+		{setup: "SET a 1; PEXPIREAT a 4102444800005", method: "PExpireTime", args: []any{"a"}},
+		{method: "PExpireTime", args: []any{"a"}},
+		{setup: "SET a 12", method: "ObjectEncoding", args: []any{"a"}},
+		{setup: "RPUSH l a b", method: "ObjectEncoding", args: []any{"l"}},
+		{method: "ObjectEncoding", args: []any{"a"}, want: "nil"},
+		{setup: "SET a 1", method: "ObjectIdleTime", args: []any{"a"}, approx: true},
+		{setup: "SET a 1", method: "ObjectFreq", args: []any{"a"}, want: "LFU"},
+		{setup: "SET a 1", method: "ObjectRefCount", args: []any{"a"}},
+		{setup: "RPUSH l 3 1 2", method: "Sort", args: []any{"l", nil}},
+		{setup: "RPUSH l b c a", method: "Sort", args: []any{"l", &kevy.SortArgs{Alpha: true, Order: "DESC", Offset: 0, Count: 2}}},
+		{setup: "RPUSH l b", method: "Sort", args: []any{"l", nil}, want: "can't be converted into double"},
+		{setup: "RPUSH l 2 1; SET w_1 9; SET w_2 3; SET v_1 one; SET v_2 two", method: "Sort",
+			args: []any{"l", &kevy.SortArgs{By: "w_*", Get: []string{"#", "v_*"}}}},
+		{setup: "SADD s 3 1 2", method: "SortRO", args: []any{"s", nil}},
+		{setup: "RPUSH l 3 1 2", method: "SortStore", args: []any{"l", "dst", &kevy.SortArgs{Order: "DESC"}}},
+	}
+}

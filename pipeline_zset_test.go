@@ -1,0 +1,83 @@
+package kevy_test
+
+import (
+	"math"
+	"time"
+
+	"github.com/kevydb/kevy"
+)
+
+func init() {
+	z := func(score float64, member string) kevy.Z { return kevy.Z{Score: score, Member: member} }
+	abc := "ZADD z 1 a 2 b 3 c"
+	pipeCases["zset"] = []pipeCase{
+		{method: "ZAdd", args: []any{"z", z(1, "a")}},
+		{setup: abc, method: "ZAdd", args: []any{"z", z(5, "a"), z(math.Inf(1), "d")}},
+		{setup: "SET z x", method: "ZAdd", args: []any{"z", z(1, "a")}, want: "WRONGTYPE"},
+		{setup: abc, method: "ZAddNX", args: []any{"z", z(9, "a"), z(4, "d")}},
+		{setup: abc, method: "ZAddXX", args: []any{"z", z(9, "a"), z(4, "d")}},
+		{setup: abc, method: "ZAddGT", args: []any{"z", z(0, "a"), z(9, "b")}},
+		{setup: abc, method: "ZAddLT", args: []any{"z", z(0, "a"), z(9, "b")}},
+		{setup: abc, method: "ZAddArgs", args: []any{"z", kevy.ZAddArgs{Ch: true, Members: []kevy.Z{z(9, "a"), z(4, "d")}}}},
+		{setup: abc, method: "ZAddArgs", args: []any{"z", kevy.ZAddArgs{NX: true, XX: true, Members: []kevy.Z{z(1, "a")}}}, want: "not compatible"},
+		{setup: abc, method: "ZAddArgsIncr", args: []any{"z", kevy.ZAddArgs{Members: []kevy.Z{z(2.5, "a")}}}},
+		{setup: abc, method: "ZAddArgsIncr", args: []any{"z", kevy.ZAddArgs{NX: true, Members: []kevy.Z{z(2.5, "a")}}}, want: "nil"},
+		{setup: abc, method: "ZIncrBy", args: []any{"z", 1.5, "b"}},
+		{setup: abc, method: "ZRem", args: []any{"z", "a", "x", []string{"b"}}},
+		{setup: abc, method: "ZCard", args: []any{"z"}},
+		{setup: abc, method: "ZScore", args: []any{"z", "b"}},
+		{setup: abc, method: "ZScore", args: []any{"z", "x"}, want: "nil"},
+		{setup: abc, method: "ZMScore", args: []any{"z", "a", "x", "c"}},
+		{setup: abc, method: "ZRank", args: []any{"z", "c"}},
+		{setup: abc, method: "ZRank", args: []any{"z", "x"}, want: "nil"},
+		{setup: abc, method: "ZRevRank", args: []any{"z", "c"}},
+		{setup: abc, method: "ZCount", args: []any{"z", "(1", "+inf"}},
+		{setup: abc, method: "ZCount", args: []any{"z", "x", "+inf"}, want: "not a float"},
+		{setup: "ZADD z 0 a 0 b 0 c", method: "ZLexCount", args: []any{"z", "[b", "+"}},
+		{setup: abc, method: "ZRange", args: []any{"z", 0, -2}},
+		{setup: abc, method: "ZRangeWithScores", args: []any{"z", 1, -1}},
+		{setup: abc, method: "ZRangeArgs", args: []any{kevy.ZRangeArgs{Key: "z", Start: "(1", Stop: 3, ByScore: true, Rev: true}}},
+		{setup: abc, method: "ZRangeArgsWithScores", args: []any{kevy.ZRangeArgs{Key: "z", Start: 0, Stop: -1, Offset: 1, Count: 1, ByScore: false}}, want: "LIMIT"},
+		{setup: abc, method: "ZRangeArgsWithScores", args: []any{kevy.ZRangeArgs{Key: "z", Start: "-inf", Stop: "+inf", ByScore: true, Offset: 1, Count: 1}}},
+		{setup: abc, method: "ZRangeStore", args: []any{"dst", kevy.ZRangeArgs{Key: "z", Start: 0, Stop: 1}}},
+		{setup: abc, method: "ZRevRange", args: []any{"z", 0, 0}},
+		{setup: abc, method: "ZRevRangeWithScores", args: []any{"z", 0, 1}},
+		{setup: abc, method: "ZRangeByScore", args: []any{"z", &kevy.ZRangeBy{Min: "(1", Max: "3"}}},
+		{setup: abc, method: "ZRangeByScoreWithScores", args: []any{"z", &kevy.ZRangeBy{Min: "-inf", Max: "+inf", Offset: 1, Count: 5}}},
+		{setup: abc, method: "ZRevRangeByScore", args: []any{"z", &kevy.ZRangeBy{Min: "1", Max: "2"}}},
+		{setup: abc, method: "ZRevRangeByScoreWithScores", args: []any{"z", &kevy.ZRangeBy{Min: "1", Max: "2"}}},
+		{setup: "ZADD z 0 a 0 b 0 c", method: "ZRangeByLex", args: []any{"z", &kevy.ZRangeBy{Min: "[b", Max: "+"}}},
+		{setup: "ZADD z 0 a 0 b 0 c", method: "ZRangeByLex", args: []any{"z", &kevy.ZRangeBy{Min: "b", Max: "+"}}, want: "not valid"},
+		{setup: "ZADD z 0 a 0 b 0 c", method: "ZRevRangeByLex", args: []any{"z", &kevy.ZRangeBy{Min: "-", Max: "(c"}}},
+		{setup: abc, method: "ZRemRangeByScore", args: []any{"z", "2", "+inf"}},
+		{setup: abc, method: "ZRemRangeByRank", args: []any{"z", 0, 0}},
+		{setup: "ZADD z 0 a 0 b 0 c", method: "ZRemRangeByLex", args: []any{"z", "-", "[a"}},
+		{setup: abc, method: "ZPopMin", args: []any{"z"}},
+		{setup: abc, method: "ZPopMin", args: []any{"z", 2}},
+		{setup: abc, method: "ZPopMin", args: []any{"z", 1, 2}, want: "at most one count"},
+		{method: "ZPopMin", args: []any{"z"}},
+		{setup: abc, method: "ZPopMax", args: []any{"z", 5}},
+		{setup: "ZADD b 1 x 2 y", method: "ZMPop", args: []any{"MAX", 1, "a", "b"}},
+		{method: "ZMPop", args: []any{"MIN", 1, "a"}, want: "nil"},
+		{setup: abc, method: "BZPopMin", args: []any{time.Second, "none", "z"}},
+		{method: "BZPopMin", args: []any{10 * time.Millisecond, "z"}, want: "nil"},
+		{setup: abc, method: "BZPopMax", args: []any{time.Second, "z"}},
+		{setup: abc, method: "BZMPop", args: []any{time.Second, "MIN", 2, "z"}},
+		{method: "BZMPop", args: []any{10 * time.Millisecond, "MIN", 2, "z"}, want: "nil"},
+		{setup: abc + "; ZADD w 10 a 20 x", method: "ZUnionStore", args: []any{"d", &kevy.ZStore{Keys: []string{"z", "w"}, Weights: []float64{1, 0.5}, Aggregate: "MAX"}}},
+		{setup: abc + "; ZADD w 10 a 20 x", method: "ZInterStore", args: []any{"d", &kevy.ZStore{Keys: []string{"z", "w"}}}},
+		{setup: abc + "; ZADD w 10 a 20 x", method: "ZUnion", args: []any{kevy.ZStore{Keys: []string{"z", "w"}}}},
+		{setup: abc + "; ZADD w 10 a 20 x", method: "ZUnionWithScores", args: []any{kevy.ZStore{Keys: []string{"z", "w"}, Aggregate: "MIN"}}},
+		{setup: abc + "; ZADD w 10 a 20 x", method: "ZInter", args: []any{&kevy.ZStore{Keys: []string{"z", "w"}}}},
+		{setup: abc + "; ZADD w 10 a 20 x", method: "ZInterWithScores", args: []any{&kevy.ZStore{Keys: []string{"z", "w"}, Weights: []float64{2, 1}}}},
+		{setup: abc + "; ZADD w 10 a 20 x", method: "ZInterWithScores", args: []any{&kevy.ZStore{Keys: []string{"z", "w"}, Weights: []float64{2}}}, want: "weight value is not a float"},
+		{setup: abc + "; ZADD w 10 a 20 b", method: "ZInterCard", args: []any{1, "z", "w"}},
+		{setup: abc + "; ZADD w 10 a", method: "ZDiff", args: []any{"z", "w"}},
+		{setup: abc + "; ZADD w 10 a", method: "ZDiffWithScores", args: []any{"z", "w"}},
+		{setup: abc + "; ZADD w 10 a", method: "ZDiffStore", args: []any{"d", "z", "w"}},
+		{setup: "ZADD z 1 only", method: "ZRandMember", args: []any{"z", -2}},
+		{setup: "ZADD z 1 only", method: "ZRandMemberWithScores", args: []any{"z", 3}},
+		{setup: abc, method: "ZScan", args: []any{"z", 0, "", 0}},
+		{setup: abc, method: "ZScan", args: []any{"z", 0, "[ab]", 0}},
+	}
+}
