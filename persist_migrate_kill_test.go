@@ -41,7 +41,7 @@ func TestReshardKillChild(t *testing.T) {
 		eng = EngineLocked
 	}
 	n := 0
-	s, err := Open(Config{Dir: f[0], Shards: shards, Engine: eng, test: &testHooks{migrate: func(step string) error {
+	s, err := openWithHooks(Config{Dir: f[0], Shards: shards, Engine: eng}, &testHooks{migrate: func(step string) error {
 		n++
 		fmt.Printf("step %s\n", step)
 		if n == k {
@@ -49,7 +49,7 @@ func TestReshardKillChild(t *testing.T) {
 			select {}
 		}
 		return nil
-	}}})
+	}})
 	require.NoError(t, err)
 	require.NoError(t, s.Close())
 	fmt.Println("completed")
@@ -149,7 +149,7 @@ func TestReshardVerifyFailure(t *testing.T) {
 				}
 				return nil
 			}}
-			_, err := Open(Config{Dir: dir, Shards: 3, test: hooks})
+			_, err := openWithHooks(Config{Dir: dir, Shards: 3}, hooks)
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), "verify")
 			m, err := readMeta(dir)
