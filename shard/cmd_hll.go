@@ -17,9 +17,9 @@ import (
 //
 // Effects. PFADD, PFCOUNT and PFDEBUG are deterministic given the state
 // they run on and log themselves whenever they changed the string (PFDEBUG
-// GETREG, which converts to dense as a side effect, logs PFDEBUG TODENSE),
-// including a PFADD that failed on a corrupt HLL after changing some
-// registers; replay repeats exactly what they did. PFMERGE logs itself
+// GETREG, which converts to dense as a side effect, logs PFDEBUG TODENSE);
+// a PFADD that failed on a corrupt HLL after changing some registers logs
+// the SET of the value, as a logged command must not fail on replay. PFMERGE logs itself
 // when its sources live on the destination's shard, else the SET of the
 // result, keeping the TTL. Replaying PFADD depends on hll-sparse-max-bytes
 // being what it was, as in Redis.
@@ -117,17 +117,22 @@ func cmdPFAdd(c *Ctx) resp.Reply {
 			updated++
 		}
 	}
-	if updated > 0 {
-		if err == nil {
-			c.Modified(key)
-			c.Notify(NotifyString, "pfadd", key)
-			hll.Invalidate(r.b)
+	if err != nil {
+		// A corrupt HLL fails after the registers before the corruption
+		// changed (Redis keeps the changes and propagates nothing). PFADD
+		// would fail again on replay, which a log must never do: log the
+		// value.
+		if updated > 0 {
+			c.Propagate(key, "SET", key, string(r.b), "KEEPTTL")
 		}
+		return errCorruptHLL
+	}
+	if updated > 0 {
+		c.Modified(key)
+		c.Notify(NotifyString, "pfadd", key)
+		hll.Invalidate(r.b)
 		argv := append([]string{"PFADD"}, c.Args[1:]...)
 		c.Propagate(key, argv...)
-	}
-	if err != nil {
-		return errCorruptHLL
 	}
 	if updated > 0 {
 		return resp.One
