@@ -39,6 +39,8 @@ var fzExcluded = map[string]string{
 	"slowlog|reset": "only meaningful with slowlog|get/len",
 	"slowlog|help":  "help text of an excluded family",
 
+	"pfselftest": "runs for seconds (ten million additions); TestPFSelfTest and internal/hll.TestSelfTest cover it",
+
 	"command|count": "kevy implements a subset of Redis's commands, by design",
 	"command|list":  "as command|count",
 	"command|docs":  "as command|count; COMMAND INFO, GETKEYS and HELP are fuzzed",

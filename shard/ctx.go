@@ -227,8 +227,7 @@ func (c *Ctx) SetString(key, val string, keepTTL bool) *Entry {
 	} else if !keepTTL && e.ExpireAt != 0 {
 		db.setExpire(e, 0)
 	}
-	e.flags &^= entStrEnc
-	e.SetStr(val)
+	e.setStr(val)
 	return e
 }
 

@@ -88,8 +88,11 @@ const (
 	// a new string value is stored.
 	entStrEnc = entRaw | entNoInt | entUnshared
 
+	// entBuf marks a string value held in a mutable buffer, a *rawString
+	// (Entry.ptr), since a command changed it in place (rawstring.go).
+	entBuf uint8 = 1 << 5
 	// entInt marks a string value held as the integer it spells (Entry.n),
-	// with no bytes of its own: see Entry.SetStr.
+	// with no bytes of its own: see Entry.setStr.
 	entInt uint8 = 1 << 6
 	// entQueued marks an entry queued for re-accounting (memory.go).
 	entQueued uint8 = 1 << 7
@@ -97,19 +100,22 @@ const (
 
 // Entry is one key's value and metadata. It lives in a DB and is owned by
 // the goroutine that owns the DB's keyspace (or by the lock-based engine under
-// its lock). Handlers change its value with SetStr and SetObj; expiry
-// changes go through DB so the volatile index stays right.
+// its lock). Handlers change its value with setStr (or, to change a string
+// in place, raw and setRawBytes) and SetObj, and read string values with
+// StrValue, StrLen and strView; expiry changes go through DB so the
+// volatile index stays right.
 //
 // An Entry is the value of its table node (dict.Dict), so its size is the
 // per-key cost of the keyspace: the 8-byte node link plus these 56 bytes
 // fill a 64-byte allocation. To get there the value is one word pair for
 // every type: a string's data pointer and length, a collection's pointer
-// (its concrete type follows Type), or, for a string that spells a
-// canonical integer, the integer itself and no pointer at all (Redis's
-// "int" encoding, without Redis's shared objects).
+// (its concrete type follows Type), a string changed in place's buffer
+// (entBuf), or, for a string that spells a canonical integer, the integer
+// itself and no pointer at all (Redis's "int" encoding, without Redis's
+// shared objects).
 type Entry struct {
 	Key      string         // the key; the table reads it here (first field: see dict.Dict)
-	ptr      unsafe.Pointer // a string's bytes or the collection (by Type); nil for an integer or no value
+	ptr      unsafe.Pointer // a string's bytes, its *rawString, or the collection (by Type); nil for an integer or no value
 	n        int64          // a string's length, or its integer value when flags&entInt
 	ExpireAt int64          // absolute expiry, unix milliseconds; 0 = none
 	Access   uint32         // LRU clock or LFU counter, for eviction
@@ -119,31 +125,62 @@ type Entry struct {
 	flags    uint8
 }
 
-// Str returns the value of a string entry ("" for any other type). For a
+// StrValue returns a string entry's value ("" for any other type). For a
 // value held as an integer it formats it, allocating beyond the small
-// integers Redis shares (0 to 9999).
-func (e *Entry) Str() string {
-	if e.flags&entInt != 0 {
+// integers Redis shares (0 to 9999); for a value changed in place it is a
+// copy. The caller may keep it.
+func (e *Entry) StrValue() string {
+	switch {
+	case e.flags&entInt != 0:
 		return formatShared(e.n)
+	case e.flags&entBuf != 0:
+		return string((*rawString)(e.ptr).b)
 	}
 	return unsafe.String((*byte)(e.ptr), int(e.n))
 }
 
-// StrLen returns len(e.Str()) without formatting an integer.
+// StrLen returns the length of a string entry's value, without formatting
+// an integer.
 func (e *Entry) StrLen() int {
-	if e.flags&entInt != 0 {
+	switch {
+	case e.flags&entInt != 0:
 		return intLen(e.n)
+	case e.flags&entBuf != 0:
+		return len((*rawString)(e.ptr).b)
 	}
 	return int(e.n)
 }
 
-// SetStr makes e a string entry holding s. A canonical integer of up to 20
-// bytes (as Redis's string2ll reads it) is kept as that integer, unless the
-// entry is marked entNoInt: callers that set encoding flags set them
-// first (SetString clears them).
-func (e *Entry) SetStr(s string) {
+// strView returns a string entry's value as bytes that the caller must
+// neither change nor keep past the command.
+func (e *Entry) strView() []byte {
+	switch {
+	case e.flags&entInt != 0:
+		return []byte(formatShared(e.n))
+	case e.flags&entBuf != 0:
+		return (*rawString)(e.ptr).b
+	}
+	return unsafe.Slice((*byte)(e.ptr), int(e.n))
+}
+
+// plainStr returns a string entry's value and true when it is an immutable
+// string that may be shared (not a buffer changed in place).
+func (e *Entry) plainStr() (string, bool) {
+	if e.flags&entBuf != 0 {
+		return "", false
+	}
+	return e.StrValue(), true
+}
+
+// setStr makes e a string entry holding s, dropping a mutable buffer and
+// the encoding marks. A canonical integer of up to 20 bytes (as Redis's
+// string2ll reads it) is kept as that integer: callers that then mark the
+// entry entNoInt (INCRBYFLOAT) change what OBJECT ENCODING says, not the
+// value.
+func (e *Entry) setStr(s string) {
 	e.Type = TypeString
-	if len(s) <= 20 && len(s) > 0 && e.flags&entNoInt == 0 && (s[0] == '-' || s[0] >= '0' && s[0] <= '9') {
+	e.flags &^= entStrEnc | entBuf
+	if len(s) <= 20 && len(s) > 0 && (s[0] == '-' || s[0] >= '0' && s[0] <= '9') {
 		if v, ok := ParseInt(s); ok {
 			e.ptr, e.n = nil, v
 			e.flags |= entInt
@@ -154,20 +191,26 @@ func (e *Entry) SetStr(s string) {
 	e.flags &^= entInt
 }
 
-// setInt makes e a string entry holding the canonical decimal form of v.
+// setInt makes e a string entry holding the canonical decimal form of v,
+// dropping a mutable buffer and the encoding marks.
 func (e *Entry) setInt(v int64) {
 	e.Type = TypeString
 	e.ptr, e.n = nil, v
-	e.flags |= entInt
+	e.flags = e.flags&^(entStrEnc|entBuf) | entInt
 }
 
-// Obj returns the collection of a list, set, sorted set or hash entry, or
-// nil (for a string, or a collection not yet set).
+// Obj returns the collection of a list, set, sorted set or hash entry, the
+// *rawString of a string changed in place, or nil (for another string, or
+// a collection not yet set).
 func (e *Entry) Obj() Object {
 	if e.ptr == nil {
 		return nil
 	}
 	switch e.Type {
+	case TypeString:
+		if e.flags&entBuf != 0 {
+			return (*rawString)(e.ptr)
+		}
 	case TypeList:
 		return (*List)(e.ptr)
 	case TypeSet:
@@ -185,7 +228,7 @@ func (e *Entry) Obj() Object {
 // be filled).
 func (e *Entry) SetObj(o Object) {
 	e.n = 0
-	e.flags &^= entInt | entStrEnc
+	e.flags &^= entInt | entStrEnc | entBuf
 	switch v := o.(type) {
 	case nil:
 		e.ptr = nil
@@ -213,12 +256,14 @@ func (e *Entry) Expired(now int64) bool { return e.ExpireAt != 0 && e.ExpireAt <
 // for APPEND/SETRANGE results).
 func (e *Entry) StringEncoding() string {
 	if e.flags&entRaw == 0 {
-		if e.flags&entInt != 0 {
-			return "int"
-		}
-		if e.n <= 20 && e.flags&entNoInt == 0 {
-			if _, ok := ParseInt(e.Str()); ok {
+		if e.flags&entNoInt == 0 {
+			if e.flags&entInt != 0 {
 				return "int"
+			}
+			if e.StrLen() <= 20 {
+				if _, ok := ParseInt(e.StrValue()); ok {
+					return "int"
+				}
 			}
 		}
 		if e.StrLen() <= 44 {

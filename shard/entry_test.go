@@ -38,29 +38,29 @@ func TestEntryValues(t *testing.T) {
 		{"1e3", false}, {"12345678901234567890", false},
 	} {
 		e.flags = 0
-		e.SetStr(tc.s)
+		e.setStr(tc.s)
 		assert.Equal(t, TypeString, e.Type)
-		assert.Equal(t, tc.s, e.Str(), "%q", tc.s)
+		assert.Equal(t, tc.s, e.StrValue(), "%q", tc.s)
 		assert.Equal(t, len(tc.s), e.StrLen(), "%q", tc.s)
 		assert.Equal(t, tc.isInt, e.flags&entInt != 0, "%q held as an integer", tc.s)
 		if tc.isInt {
 			assert.Equal(t, "int", e.StringEncoding(), "%q", tc.s)
 		}
 	}
-	e.flags = entNoInt
-	e.SetStr("3")
-	assert.Zero(t, e.flags&entInt, "an INCRBYFLOAT result stays a string")
-	assert.Equal(t, "embstr", e.StringEncoding())
+	e.setStr("3")
+	e.flags |= entNoInt // an INCRBYFLOAT result
+	assert.Equal(t, "3", e.StrValue())
+	assert.Equal(t, "embstr", e.StringEncoding(), "Redis never int-encodes an INCRBYFLOAT result")
 	e.flags = 0
 	e.setInt(math.MinInt64)
-	assert.Equal(t, strconv.FormatInt(math.MinInt64, 10), e.Str())
+	assert.Equal(t, strconv.FormatInt(math.MinInt64, 10), e.StrValue())
 	assert.Equal(t, 20, e.StrLen())
 
 	for i := range 10000 {
 		e.setInt(int64(i))
-		require.Equal(t, strconv.Itoa(i), e.Str())
+		require.Equal(t, strconv.Itoa(i), e.StrValue())
 	}
-	allocs := testing.AllocsPerRun(100, func() { e.setInt(1234); _ = e.Str() })
+	allocs := testing.AllocsPerRun(100, func() { e.setInt(1234); _ = e.StrValue() })
 	assert.Zero(t, allocs, "small integers are formatted without allocating")
 
 	h := NewHash()
@@ -68,11 +68,30 @@ func TestEntryValues(t *testing.T) {
 	assert.Equal(t, TypeHash, e.Type)
 	assert.Same(t, h, e.Obj().(*Hash))
 	assert.Zero(t, e.flags&entInt)
-	assert.Equal(t, "", e.Str())
+	assert.Equal(t, "", e.StrValue())
 	for _, o := range []Object{NewList(), NewSet(), NewZSet()} {
 		e.SetObj(o)
 		assert.Equal(t, o, e.Obj())
 	}
 	e.SetObj(nil)
 	assert.Nil(t, e.Obj())
+
+	// A string changed in place: its buffer, then a new value drops it.
+	e.setStr("12")
+	r := e.raw()
+	r.grow(3)
+	r.b[2] = '3'
+	assert.Equal(t, "123", e.StrValue())
+	assert.Equal(t, 3, e.StrLen())
+	assert.Equal(t, "raw", e.StringEncoding())
+	assert.Same(t, r, e.Obj().(*rawString))
+	var d Entry
+	copyValue(&d, &e)
+	d.raw().b[0] = 'X'
+	assert.Equal(t, "123", e.StrValue(), "COPY duplicates a buffer changed in place")
+	assert.Equal(t, "X23", d.StrValue())
+	e.setInt(5)
+	assert.Nil(t, e.Obj())
+	assert.Equal(t, "5", e.StrValue())
+	assert.Equal(t, "int", e.StringEncoding())
 }

@@ -117,7 +117,7 @@ func objectMem(o Object) int {
 func entrySize(e *Entry) int64 {
 	n := entryNodeMem + bucketMem + allocSize(len(e.Key))
 	switch {
-	case e.Type != TypeString:
+	case e.Type != TypeString, e.flags&entBuf != 0: // a buffer changed in place: rawstring.go
 		n += objectMem(e.Obj())
 	case e.flags&entInt == 0:
 		n += allocSize(int(e.n))
@@ -321,6 +321,8 @@ type Runtime struct {
 	samples atomic.Int32  // maxmemory-samples
 	shards  int           // number of shards, for each one's fair share
 	hz      atomic.Int32  // reaper ticks per second; see hz.go
+
+	hllSparseMax atomic.Int64 // hll-sparse-max-bytes + 1; 0: the default (cmd_hll.go)
 
 	// Slowlog is the store's slow log; commands run with Ctx.Run are
 	// timed and logged in it.

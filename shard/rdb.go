@@ -115,7 +115,7 @@ func (ks *Keyspace) ImportRDB(e *rdb.Entry) (replaced bool, err error) {
 // or obj, the collection built from it.
 func setLoaded(ent *Entry, e *rdb.Entry, obj Object) {
 	if ent.Type == TypeString {
-		ent.SetStr(e.Str)
+		ent.setStr(e.Str)
 	} else {
 		ent.SetObj(obj)
 	}

@@ -1,6 +1,9 @@
 package shard
 
-import "strconv"
+import (
+	"strconv"
+	"unsafe"
+)
 
 // moveValue makes dst hold src's value (type, contents, encoding hints),
 // sharing collection objects: for RENAME and MOVE, where src is deleted.
@@ -21,6 +24,9 @@ func copyValue(dst, src *Entry) {
 	shareValue(dst, src) // a string's bytes are immutable: shared
 	if src.Type == TypeString {
 		dst.flags |= entUnshared // Redis's dupStringObject never shares
+		if r, ok := src.rawBuf(); ok {
+			dst.ptr = unsafe.Pointer(r.Dup().(*rawString)) // a buffer changed in place is not
+		}
 		return
 	}
 	if o := src.Obj(); o != nil {
@@ -44,9 +50,9 @@ func (ks *Keyspace) PropagateEntry(db int, key string, e *Entry) {
 func EmitEntry(key string, e *Entry, emit func(argv ...string)) {
 	if e.Type == TypeString {
 		if e.ExpireAt != 0 {
-			emit("SET", key, e.Str(), "PXAT", strconv.FormatInt(e.ExpireAt, 10))
+			emit("SET", key, e.StrValue(), "PXAT", strconv.FormatInt(e.ExpireAt, 10))
 		} else {
-			emit("SET", key, e.Str())
+			emit("SET", key, e.StrValue())
 		}
 		return
 	}
