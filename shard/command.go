@@ -133,6 +133,12 @@ type Command struct {
 	// Subs are the subcommands of a container command (OBJECT, CONFIG ...).
 	Subs   map[string]*Command
 	Parent *Command
+
+	// ID is the command's index in Redis's command catalogue ([Catalog]),
+	// which access control uses to index its per-command bits.
+	ID int
+	// KeySpecs are Redis's key specifications of the command ([KeySpec]).
+	KeySpecs []KeySpec
 }
 
 // Is reports whether the command has all of the flags f.
@@ -166,10 +172,26 @@ func (c *Command) Keys(args []string, dst []int) []int {
 }
 
 var (
-	table    = map[string]*Command{}  // live commands by lower-case name
-	upper    = map[string]*Command{}  // the same by upper-case name (the usual spelling)
-	metadata = indexMeta(commandMeta) // Redis's metadata for every known name
+	table         = map[string]*Command{}  // live commands by lower-case name
+	upper         = map[string]*Command{}  // the same by upper-case name (the usual spelling)
+	metadata      = indexMeta(commandMeta) // Redis's metadata for the commands of table.go
+	redisMetadata = indexRedisMeta()       // and for every Redis command (redis_commands.go)
 )
+
+// redisMeta is a row of the generated table of every Redis command; its
+// index in the table is the command's ID.
+type redisMeta struct {
+	meta
+	specs []KeySpec
+}
+
+func indexRedisMeta() map[string]int {
+	m := make(map[string]int, len(redisCommands))
+	for i := range redisCommands {
+		m[redisCommands[i].name] = i
+	}
+	return m
+}
 
 type meta struct {
 	name              string
@@ -192,9 +214,14 @@ func indexMeta(rows []meta) map[string]*meta {
 // Redis's commands. It is called from init functions; it panics on a name
 // with no metadata or registered twice, which are programming errors.
 func Register(name string, h Handler) *Command {
+	id, ok := redisMetadata[name]
+	if !ok {
+		panic("shard: no metadata for command " + name)
+	}
+	rm := &redisCommands[id]
 	m := metadata[name]
 	if m == nil {
-		panic("shard: no metadata for command " + name)
+		m = &rm.meta
 	}
 	c := &Command{
 		FullName:   name,
@@ -206,6 +233,8 @@ func Register(name string, h Handler) *Command {
 		Last:       m.last,
 		Step:       m.step,
 		Run:        h,
+		ID:         id,
+		KeySpecs:   rm.specs,
 	}
 	if parent, sub, ok := strings.Cut(name, "|"); ok {
 		c.Name = sub
