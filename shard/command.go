@@ -330,3 +330,35 @@ func (c *Command) SubCommands() []*Command {
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
 }
+
+// CatalogEntry is one command of Redis 7.0's command set, whether kevy
+// implements it or not: access control rules may name any of them, as
+// in Redis.
+type CatalogEntry struct {
+	ID         int      // the index in Catalog
+	FullName   string   // "get", "config|get"
+	Parent     int      // the container's ID; -1 for a top-level command
+	Categories []string // "@read" ...
+	Flags      Flags
+}
+
+// Catalog returns every command and subcommand of Redis 7.0, sorted by
+// full name; an entry's ID is its index, and a live command's ID is its
+// entry's. The result is shared: callers must not modify it.
+func Catalog() []CatalogEntry { return catalog }
+
+var catalog = buildCatalog()
+
+func buildCatalog() []CatalogEntry {
+	out := make([]CatalogEntry, len(redisCommands))
+	for i := range redisCommands {
+		m := &redisCommands[i].meta
+		e := CatalogEntry{ID: i, FullName: m.name, Parent: -1, Categories: strings.Fields(m.cats),
+			Flags: parseFlags(m.flags)}
+		if parent, _, ok := strings.Cut(m.name, "|"); ok {
+			e.Parent = redisMetadata[parent]
+		}
+		out[i] = e
+	}
+	return out
+}

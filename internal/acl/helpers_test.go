@@ -1,0 +1,109 @@
+package acl
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/kevydb/kevy/internal/redistest"
+	"github.com/kevydb/kevy/resp"
+)
+
+func fromRedis(v redistest.Value) resp.Reply {
+	switch v.Type {
+	case '+':
+		return resp.StatusReply(v.Str)
+	case '-':
+		return resp.Err(v.Str)
+	case ':':
+		return resp.IntReply(v.Int)
+	case '$':
+		if v.Null {
+			return resp.NilReply
+		}
+		return resp.BulkReply(v.Str)
+	case '*':
+		if v.Null {
+			return resp.NilArr
+		}
+		out := make([]resp.Reply, len(v.Array))
+		for i, e := range v.Array {
+			out[i] = fromRedis(e)
+		}
+		return resp.ArrayReply(out)
+	}
+	panic(fmt.Sprintf("unknown reply type %q", v.Type))
+}
+
+func show(r resp.Reply) string {
+	switch r.Kind {
+	case resp.Status:
+		return "+" + r.Str
+	case resp.Error:
+		return "-" + r.Str
+	case resp.Int:
+		return fmt.Sprintf(":%d", r.Int)
+	case resp.Bulk:
+		return fmt.Sprintf("%q", r.Str)
+	case resp.Nil:
+		return "(nil)"
+	case resp.NilArray:
+		return "(nilarray)"
+	case resp.Array:
+		parts := make([]string, len(r.Elems))
+		for i, e := range r.Elems {
+			parts[i] = show(e)
+		}
+		return "[" + strings.Join(parts, " ") + "]"
+	}
+	return fmt.Sprintf("?%v", r)
+}
+
+// normRules puts the single-command rules of a rule string in name order:
+// Redis writes them in its command table's hash order, which changes from
+// one process to the next. The rules that start a selector's commands
+// (+@all or -@all, then categories) keep their order, which is Redis's
+// deterministic best fit.
+func normRules(s string) string {
+	words := strings.Split(s, " ")
+	var out, singles []string
+	flush := func() {
+		sort.SliceStable(singles, func(i, j int) bool {
+			return strings.TrimLeft(singles[i], "+-(") < strings.TrimLeft(singles[j], "+-(")
+		})
+		out = append(out, singles...)
+		singles = nil
+	}
+	for _, w := range words {
+		bare := strings.TrimSuffix(strings.TrimPrefix(w, "("), ")")
+		single := (strings.HasPrefix(bare, "+") || strings.HasPrefix(bare, "-")) && !strings.HasPrefix(bare[1:], "@")
+		switch {
+		case single && !strings.HasSuffix(w, ")"):
+			singles = append(singles, w)
+		case single:
+			singles = append(singles, bare)
+			flush()
+			out[len(out)-1] += ")"
+		default:
+			flush()
+			out = append(out, w)
+		}
+	}
+	flush()
+	return strings.Join(out, " ")
+}
+
+// normReply applies normRules to every string of a reply.
+func normReply(r resp.Reply) resp.Reply {
+	switch r.Kind {
+	case resp.Bulk, resp.Status:
+		r.Str = normRules(r.Str)
+	case resp.Array:
+		out := make([]resp.Reply, len(r.Elems))
+		for i, e := range r.Elems {
+			out[i] = normReply(e)
+		}
+		r.Elems = out
+	}
+	return r
+}
