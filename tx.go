@@ -303,6 +303,9 @@ func (c *Conn) txShardsFor(queue []queued, watched []watchRec) []int {
 // runQueued runs one queued command inside EXEC, with the shards held.
 func (c *Conn) runQueued(g *shard.Ctx, group []*shard.Keyspace, db *int, q queued, logErr error) resp.Reply {
 	cmd := q.cmd
+	if r, ok := c.execPermit(cmd, q.args); !ok { // the ACL may have changed since: conn_acl.go
+		return r
+	}
 	if logErr != nil && cmd.Flags&shard.FlagWrite != 0 {
 		return resp.Err(misconfText(logErr))
 	}

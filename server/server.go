@@ -58,10 +58,14 @@ type Config struct {
 	Bind string
 	// Port is the TCP port; zero means 6379.
 	Port int
-	// RequirePass is the password of the default user; "" means none.
+	// RequirePass, when set, becomes the password of the store's default
+	// user, as CONFIG SET requirepass does (it is the store's, shared by
+	// all its servers); "" leaves the store's users as they are (by
+	// default: no password).
 	RequirePass string
 	// ProtectedModeOff disables protected mode. With protected mode on (the
-	// zero value) and no RequirePass, clients that do not connect from a
+	// zero value) and a default user without a password (no RequirePass,
+	// no password in the store's ACL), clients that do not connect from a
 	// loopback address are refused with Redis's DENIED error.
 	ProtectedModeOff bool
 	// MaxClients bounds the connected clients; zero means 10000. A client
@@ -158,6 +162,11 @@ func New(db *kevy.Store, cfg Config) *Server {
 	}
 	reg.SetMaxClients(cfg.MaxClients)
 	reg.SetLimits(cfg.limits(reg.Limits()))
+	if cfg.RequirePass != "" {
+		if a := reg.ACL(); a != nil {
+			a.SetRequirePass(cfg.RequirePass)
+		}
+	}
 	log := cfg.Logger
 	if log == nil {
 		log = db.Config().Logger
@@ -168,7 +177,7 @@ func New(db *kevy.Store, cfg Config) *Server {
 	return &Server{
 		db: db, cfg: cfg, release: release, log: log,
 		conn: serveconn.Config{
-			Password: cfg.RequirePass, MaxBulkLen: cfg.MaxBulkLen, MaxMultibulkLen: cfg.MaxMultibulkLen,
+			MaxBulkLen: cfg.MaxBulkLen, MaxMultibulkLen: cfg.MaxMultibulkLen,
 			IdleTimeout: cfg.IdleTimeout, Registry: reg, Logger: log,
 		},
 		listeners: map[net.Listener]struct{}{},
@@ -269,7 +278,7 @@ func (s *Server) closed() bool {
 // accept admits nc or refuses it (protected mode, maxclients), in the
 // order redis-server checks them.
 func (s *Server) accept(nc net.Conn) {
-	if !s.cfg.ProtectedModeOff && s.cfg.RequirePass == "" && !isLoopback(nc.RemoteAddr()) {
+	if !s.cfg.ProtectedModeOff && s.defaultNoPass() && !isLoopback(nc.RemoteAddr()) {
 		s.refuse(nc, msgDenied)
 		return
 	}
@@ -299,6 +308,15 @@ func (s *Server) accept(nc net.Conn) {
 		default:
 		}
 	}()
+}
+
+// defaultNoPass reports whether the store's default user has no password,
+// when protected mode refuses remote clients.
+func (s *Server) defaultNoPass() bool {
+	if a := s.conn.Registry.ACL(); a != nil {
+		return a.DefaultNoPass()
+	}
+	return true
 }
 
 // refuse writes msg to a client being turned away and closes it, on its

@@ -53,6 +53,23 @@ func (u *User) state() *userState { return u.st.Load() }
 // by ACL LOAD): connections authenticated as it must be closed.
 func (u *User) Deleted() bool { return u.st.Load() == nil }
 
+// Revision identifies the user's current rules: it changes with every
+// ACL SETUSER of the user, and is nil once the user is deleted.
+func (u *User) Revision() any {
+	if st := u.st.Load(); st != nil {
+		return st
+	}
+	return nil
+}
+
+// Unrestricted reports whether the user may run every command on every
+// key and channel (its root selector has allcommands, allkeys and
+// allchannels), so that no check is needed.
+func (u *User) Unrestricted() bool {
+	st := u.st.Load()
+	return st != nil && st.open
+}
+
 // Enabled reports whether the user is on.
 func (u *User) Enabled() bool {
 	st := u.st.Load()

@@ -1,0 +1,117 @@
+package kevy
+
+import (
+	"context"
+	"strings"
+	"sync"
+
+	"github.com/kevydb/kevy/internal/acl"
+	"github.com/kevydb/kevy/internal/serveconn"
+	"github.com/kevydb/kevy/resp"
+	"github.com/kevydb/kevy/shard"
+)
+
+// Access control: the store's ACL (package internal/acl), the ACL command,
+// and the configuration parameters requirepass, aclfile, acllog-max-len
+// and acl-pubsub-default. Connections check every command against the
+// ACL in conn_acl.go.
+
+// access is a store's ACL and the network connections ACL changes may
+// close.
+type access struct {
+	acl *acl.ACL
+
+	mu     sync.Mutex
+	served map[*Conn]struct{} // Conns of network clients (RequireAuth)
+}
+
+// newAccess creates the store's ACL, loading cfg.ACLFile.
+func newAccess(cfg Config) (*access, error) {
+	a := &access{served: map[*Conn]struct{}{}}
+	var err error
+	a.acl, err = acl.New(acl.Config{File: cfg.ACLFile, Clients: a.clients})
+	if err != nil {
+		return nil, Error("kevy: aclfile " + cfg.ACLFile + ": " + err.Error())
+	}
+	return a, nil
+}
+
+// clients yields the served connections, for the ACL to close those whose
+// user is deleted or loses a channel they are subscribed to. Embedded
+// connections are not listed: they notice by themselves (conn_acl.go).
+func (a *access) clients(yield func(acl.Client) bool) {
+	a.mu.Lock()
+	list := make([]*Conn, 0, len(a.served))
+	for c := range a.served {
+		list = append(list, c)
+	}
+	a.mu.Unlock()
+	for _, c := range list {
+		if !yield(aclClient{c}) {
+			return
+		}
+	}
+}
+
+func (a *access) addServed(c *Conn) {
+	a.mu.Lock()
+	a.served[c] = struct{}{}
+	a.mu.Unlock()
+}
+
+func (a *access) dropServed(c *Conn) {
+	a.mu.Lock()
+	delete(a.served, c)
+	a.mu.Unlock()
+}
+
+func init() {
+	registerConn("acl", nil)
+	for _, sub := range []string{"setuser", "getuser", "deluser", "users", "list", "whoami", "cat", "genpass",
+		"dryrun", "log", "save", "load", "help"} {
+		registerConn("acl|"+sub, (*Conn).cmdACL)
+	}
+}
+
+// cmdACL runs the ACL command.
+func (c *Conn) cmdACL(_ context.Context, args []string) resp.Reply {
+	var self acl.Client
+	if c.client.ID != 0 {
+		self = aclClient{c}
+	}
+	return c.s.access.acl.Command(args, self)
+}
+
+// setRegistryACL gives the store's connection registry its ACL, for
+// CLIENT KILL USER and protected mode (package server).
+func (s *Store) setRegistryACL() {
+	if reg := s.obs.net.registry(s); reg != nil {
+		reg.SetACL(s.access.acl)
+	}
+}
+
+// aclClientInfo is the CLIENT LIST line of a connection for the ACL log:
+// the registry's for a network connection, else the embedded one's.
+func (c *Conn) aclClientInfo(cmd *shard.Command) string {
+	if c.auth.served {
+		if reg := serveconn.Lookup(c.s); reg != nil {
+			if line := reg.List(func(x *serveconn.Client) bool { return x.ID == c.client.ID }); line != "" {
+				return strings.TrimSuffix(line, "\n")
+			}
+		}
+	}
+	sub, psub := 0, 0
+	if c.sub != nil {
+		sub, psub = len(c.sub.channels), len(c.sub.patterns)
+	}
+	multi := -1
+	if c.tx.active {
+		multi = len(c.tx.queue)
+	}
+	name := ""
+	if cmd != nil {
+		name = cmd.FullName
+	}
+	return serveconn.InfoLine(serveconn.ClientState{ID: c.client.ID, Name: c.client.Name, DB: c.db,
+		Sub: sub, PSub: psub, Multi: multi, Cmd: name, Proto: 2, User: c.currentUser().Name()})
+}
