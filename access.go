@@ -2,7 +2,6 @@ package kevy
 
 import (
 	"context"
-	"strings"
 	"sync"
 
 	"github.com/kevydb/kevy/internal/acl"
@@ -90,13 +89,23 @@ func (s *Store) setRegistryACL() {
 	}
 }
 
-// aclClientInfo is the CLIENT LIST line of a connection for the ACL log:
-// the registry's for a network connection, else the embedded one's.
+// aclClientInfo is the CLIENT LIST line of a connection for the ACL log,
+// as Redis writes it when cmd is refused: the registry's for a network
+// connection, else the embedded one's, with the command (EXEC for those
+// a transaction runs) and the current user.
 func (c *Conn) aclClientInfo(cmd *shard.Command) string {
+	name := ""
+	if cmd != nil {
+		name = cmd.FullName
+	}
+	if c.auth.inExec {
+		name = "exec"
+	}
+	user := c.currentUser().Name()
 	if c.auth.served {
 		if reg := serveconn.Lookup(c.s); reg != nil {
-			if line := reg.List(func(x *serveconn.Client) bool { return x.ID == c.client.ID }); line != "" {
-				return strings.TrimSuffix(line, "\n")
+			if line := reg.ClientInfo(c.client.ID, name, user); line != "" {
+				return line
 			}
 		}
 	}
@@ -108,10 +117,6 @@ func (c *Conn) aclClientInfo(cmd *shard.Command) string {
 	if c.tx.active {
 		multi = len(c.tx.queue)
 	}
-	name := ""
-	if cmd != nil {
-		name = cmd.FullName
-	}
 	return serveconn.InfoLine(serveconn.ClientState{ID: c.client.ID, Name: c.client.Name, DB: c.db,
-		Sub: sub, PSub: psub, Multi: multi, Cmd: name, Proto: 2, User: c.currentUser().Name()})
+		Sub: sub, PSub: psub, Multi: multi, Cmd: name, Proto: 2, User: user})
 }

@@ -168,11 +168,7 @@ func (c *Conn) cmdAuth(_ context.Context, args []string) resp.Reply {
 func (c *Conn) authenticate(cmdName, user, pass string) resp.Reply {
 	u := c.s.access.acl.Authenticate(user, pass)
 	if u == nil {
-		lctx := acl.Toplevel
-		if c.tx.active {
-			lctx = acl.Multi
-		}
-		c.s.access.acl.Log(acl.DeniedAuth, lctx, cmdName, user, c.aclClientInfo(shard.Lookup(cmdName)))
+		c.s.access.acl.Log(acl.DeniedAuth, c.logContext(), cmdName, user, c.aclClientInfo(shard.Lookup(cmdName)))
 		return resp.Err("WRONGPASS invalid username-password pair or user is disabled.")
 	}
 	c.login(u)

@@ -34,6 +34,7 @@ type connAuth struct {
 	user   atomic.Pointer[acl.User] // nil: the default user
 	authed atomic.Bool              // network clients: logged in
 	served bool                     // a network client's (RequireAuth)
+	inExec bool                     // running a transaction's commands (EXEC)
 
 	// subMu guards the Conn's subscription lists (c.sub) against the ACL
 	// reading them from another goroutine.
@@ -131,11 +132,7 @@ func (c *Conn) permit(ctx context.Context, cmd *shard.Command, args []string) (r
 			c.userDeleted()
 			return resp.Reply{}, false
 		}
-		lctx := acl.Toplevel
-		if c.tx.active {
-			lctx = acl.Multi
-		}
-		c.aclLog(r, lctx, cmd, own, pos)
+		c.aclLog(r, c.logContext(), cmd, own, pos)
 		return c.reject(ctx, cmd, resp.Err("NOPERM "+acl.Message(r, cmd)))
 	}
 	if !queuing {
@@ -196,6 +193,15 @@ func (c *Conn) scriptPermit(cmd *shard.Command, args []string) (resp.Reply, bool
 		return resp.Err("NOPERM " + acl.ScriptMessage(r)), false
 	}
 	return c.sortPermit(u, cmd, args)
+}
+
+// logContext is the ACL log's context of a denial: "multi" in a
+// transaction (queued or running), else "toplevel".
+func (c *Conn) logContext() acl.Context {
+	if c.tx.active || c.auth.inExec {
+		return acl.Multi
+	}
+	return acl.Toplevel
 }
 
 // aclLog records a denial in the ACL log.

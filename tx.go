@@ -242,6 +242,8 @@ func (c *Conn) cmdExec(ctx context.Context, _ []string) resp.Reply {
 	watched := c.tx.watched
 	queue := c.tx.queue
 	c.tx = txState{}
+	c.auth.inExec = true // for the ACL log: conn_acl.go
+	defer func() { c.auth.inExec = false }()
 	var replies []resp.Reply
 	aborted := false
 	var oom *resp.Reply // EXEC refused for lack of memory

@@ -2,7 +2,6 @@ package acl
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/kevydb/kevy/internal/redistest"
@@ -59,39 +58,7 @@ func show(r resp.Reply) string {
 	return fmt.Sprintf("?%v", r)
 }
 
-// normRules puts the single-command rules of a rule string in name order:
-// Redis writes them in its command table's hash order, which changes from
-// one process to the next. The rules that start a selector's commands
-// (+@all or -@all, then categories) keep their order, which is Redis's
-// deterministic best fit.
-func normRules(s string) string {
-	words := strings.Split(s, " ")
-	var out, singles []string
-	flush := func() {
-		sort.SliceStable(singles, func(i, j int) bool {
-			return strings.TrimLeft(singles[i], "+-(") < strings.TrimLeft(singles[j], "+-(")
-		})
-		out = append(out, singles...)
-		singles = nil
-	}
-	for _, w := range words {
-		bare := strings.TrimSuffix(strings.TrimPrefix(w, "("), ")")
-		single := (strings.HasPrefix(bare, "+") || strings.HasPrefix(bare, "-")) && !strings.HasPrefix(bare[1:], "@")
-		switch {
-		case single && !strings.HasSuffix(w, ")"):
-			singles = append(singles, w)
-		case single:
-			singles = append(singles, bare)
-			flush()
-			out[len(out)-1] += ")"
-		default:
-			flush()
-			out = append(out, w)
-		}
-	}
-	flush()
-	return strings.Join(out, " ")
-}
+func normRules(s string) string { return redistest.NormACLRules(s) }
 
 // normReply applies normRules to every string of a reply.
 func normReply(r resp.Reply) resp.Reply {

@@ -215,6 +215,11 @@ func (c *Conn) readBatch() error {
 		c.argBytes.Add(n)
 		c.rdHeld.Store(c.rd.Held())
 		c.batch = append(c.batch, c.arena[start:len(c.arena):len(c.arena)])
+		if len(c.batch) == 1 {
+			// The read may have waited while the users changed: decide with
+			// the rules of now, when the command runs.
+			c.authed = !c.sess.AuthRequired()
+		}
 		if !c.authed || len(c.batch) >= MaxBatch || c.changesAuth(c.batch[len(c.batch)-1]) {
 			return nil
 		}

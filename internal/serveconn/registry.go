@@ -146,6 +146,32 @@ func (r *Registry) List(keep func(*Client) bool) string {
 	return b.String()
 }
 
+// ClientInfo returns the CLIENT LIST line of the client with the given id
+// (without the newline), its cmd= and user= fields showing cmd and user
+// when they are not "" (the command being run and the user running it,
+// which the registry learns only after the command ran); "" when there is
+// no such client.
+func (r *Registry) ClientInfo(id int64, cmd, user string) string {
+	c := r.Get(id)
+	if c == nil {
+		return ""
+	}
+	c.mu.Lock()
+	if cmd == "" {
+		cmd = c.cmd
+	}
+	if user == "" {
+		user = c.user
+	}
+	now := time.Now()
+	st := ClientState{ID: c.ID, Addr: c.Addr, LAddr: c.LAddr, Name: c.name, Cmd: cmd, User: user,
+		Age: int64(now.Sub(c.Created) / time.Second), LastCmdAge: int64(now.Sub(c.last) / time.Second),
+		DB: c.db, Sub: c.sub, PSub: c.psub, Multi: c.multi, Proto: c.proto, QBuf: c.qbuf, OMem: c.omem,
+		Blocked: c.blocked}
+	c.mu.Unlock()
+	return InfoLine(st)
+}
+
 // Get returns the client with the given id, or nil.
 func (r *Registry) Get(id int64) *Client {
 	r.mu.Lock()
