@@ -1,11 +1,18 @@
 package server_test
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/kevydb/kevy"
 	"github.com/kevydb/kevy/internal/acl"
+	"github.com/kevydb/kevy/internal/redistest"
+	"github.com/kevydb/kevy/resp"
 )
 
 // TestACLCommandMatchesRedis: every ACL subcommand's replies and errors.
@@ -260,4 +267,91 @@ func TestACLClosesConnectionsLikeRedis(t *testing.T) {
 	s1.closed()
 	s3.closed()
 	admin.do("CLIENT", "LIST")
+}
+
+// TestACLFileMatchesRedis: users loaded from an ACL file at start, ACL
+// SAVE's file, ACL LOAD's errors (every problem of the file, nothing
+// applied) and its success (the users of before are gone, and so are
+// their connections).
+func TestACLFileMatchesRedis(t *testing.T) {
+	dir := t.TempDir()
+	kfile, rfile := filepath.Join(dir, "kevy.acl"), filepath.Join(dir, "redis.acl")
+	initial := "user default on nopass ~* &* +@all\n" +
+		"user alice on #" + strings.Repeat("ab", 32) + " ~app:* resetchannels &news.* -@all +@read +select|0 (~tmp:* +set)\n" +
+		"\n" +
+		"user bob off nopass %R~r:* %W~w:* +@all -@dangerous\n"
+	for _, f := range []string{kfile, rfile} {
+		require.NoError(t, os.WriteFile(f, []byte(initial), 0o600))
+	}
+	p := newACLPair(t, kevy.Config{ACLFile: kfile}, "--aclfile", rfile)
+	d := p.dial()
+	d.do("ACL", "LIST")
+	d.do("ACL", "SETUSER", "carol", "on", ">pw", "+get", "~c:*")
+	d.do("ACL", "DELUSER", "bob")
+	d.do("ACL", "SAVE")
+	assert.Equal(t, fileLines(t, rfile), fileLines(t, kfile))
+	d.readBothNorm([]string{"CONFIG", "GET", "aclfile"}, kfile, rfile)
+
+	c := p.dial()
+	c.do("AUTH", "carol", "pw")
+	c.do("CLIENT", "SETNAME", "carol-conn")
+	bad := "user alice on ~a nosuchrule +nosuchcmd -nosuch2 >pw %x~y\n" +
+		"user  spaced on\n" +
+		"user alice off\n" +
+		"nouser x\n" +
+		"user\n" +
+		"user dave on \"quoted\"\n" +
+		"user erin on (~x +get) ~* ~b\n"
+	for _, f := range []string{kfile, rfile} {
+		require.NoError(t, os.WriteFile(f, []byte(bad), 0o600))
+	}
+	d.readBothNorm([]string{"ACL", "LOAD"}, kfile, rfile)
+	d.do("ACL", "LIST") // unchanged
+	c.do("ACL", "WHOAMI")
+
+	good := "user alice on nopass ~* +@all\nuser carol on >pw2 +ping\n"
+	for _, f := range []string{kfile, rfile} {
+		require.NoError(t, os.WriteFile(f, []byte(good), 0o600))
+	}
+	d.do("ACL", "LOAD")
+	d.do("ACL", "LIST") // the default user reset to its defaults: the file has none
+	c.closed()          // carol's connection belonged to the carol of before
+	e := p.dial()
+	e.do("AUTH", "carol", "pw")
+	e.do("AUTH", "carol", "pw2")
+	e.do("GET", "k")
+
+	for _, f := range []string{kfile, rfile} {
+		require.NoError(t, os.Remove(f))
+	}
+	d.readBothNorm([]string{"ACL", "LOAD"}, kfile, rfile)
+}
+
+// readBothNorm sends args to both and compares the replies with the ACL
+// files' paths replaced.
+func (d *dual) readBothNorm(args []string, kfile, rfile string) {
+	d.t.Helper()
+	d.k.send(args...)
+	d.r.send(args...)
+	kr, _ := d.k.read()
+	rr, _ := d.r.read()
+	norm := func(r *resp.Reply, file string) {
+		r.Str = strings.ReplaceAll(r.Str, file, "FILE")
+		for i := range r.Elems {
+			r.Elems[i].Str = strings.ReplaceAll(r.Elems[i].Str, file, "FILE")
+		}
+	}
+	norm(&kr, kfile)
+	norm(&rr, rfile)
+	assert.Equal(d.t, showRules(rr), showRules(kr), "%q", args)
+}
+
+func fileLines(t *testing.T, path string) []string {
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	var out []string
+	for _, l := range strings.Split(string(b), "\n") {
+		out = append(out, redistest.NormACLRules(l))
+	}
+	return out
 }

@@ -154,21 +154,6 @@ func (u *User) FullKeyAccess(cmd *shard.Command, args []string) bool {
 	return false
 }
 
-// ChannelAllowed reports whether the user may use channel (a PSUBSCRIBE
-// pattern when isPattern) in a subscription (ACLUserCheckChannelPerm).
-func (u *User) ChannelAllowed(channel string, isPattern bool) bool {
-	st := u.st.Load()
-	if st == nil {
-		return false
-	}
-	for _, s := range st.selectors {
-		if s.flags&selAllChannels != 0 || channelAllowed(s.channels, channel, isPattern) {
-			return true
-		}
-	}
-	return false
-}
-
 // Message is the text of the NOPERM error Redis answers for a denied
 // command (processCommand), without the "NOPERM " prefix.
 func Message(r Reason, cmd *shard.Command) string {
