@@ -17,6 +17,7 @@ import (
 type Registry struct {
 	mu      sync.Mutex
 	clients map[int64]*Client
+	tls     []TLSParams // see tls.go
 
 	limits     atomic.Pointer[Limits]
 	acl        atomic.Pointer[acl.ACL] // the store's access control (kevy.Open sets it)
