@@ -12,6 +12,10 @@ import (
 // own transaction and subscription state. A Conn is not safe for
 // concurrent use (like a network connection, give each goroutine its own);
 // the Store behind it is. Conns are cheap: create one per unit of work.
+//
+// A Conn runs as an ACL user, the default user until AUTH logs it in as
+// another, and runs only what that user may (see docs/security.md); the
+// Store's own methods are not checked.
 type Conn struct {
 	cmdable
 	s      *Store

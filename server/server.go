@@ -26,6 +26,15 @@
 // in BLPOP and friends that disconnects is gone at once (see
 // docs/security.md for the whole picture).
 //
+// # Users and TLS
+//
+// Access control is the store's (Redis 7.0's ACL: ACL SETUSER, an ACL
+// file in kevy.Config.ACLFile, requirepass as RequirePass or CONFIG SET);
+// every client starts as the default user. Config.TLS serves TLS with
+// crypto/tls, on its own port beside the plain one or alone (Port < 0),
+// with client certificates as Redis's tls-auth-clients; CONFIG SET
+// tls-cert-file rotates the certificate for new connections.
+//
 // # Concurrency
 //
 // A Server is safe for concurrent use. Closing it does not close the store.
