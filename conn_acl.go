@@ -2,7 +2,6 @@ package kevy
 
 import (
 	"context"
-	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -121,22 +120,17 @@ func (c *Conn) permit(ctx context.Context, cmd *shard.Command, args []string) (r
 	if queuing && cmd.Flags&shard.FlagNoMulti != 0 {
 		return resp.Reply{}, true // refused when queued, before the ACL, as in Redis
 	}
-	// The checks keep references to the arguments (key finders are called
-	// indirectly): copy them, so that the arrays the typed methods build
-	// on their stacks stay there on the unrestricted path.
-	// (A new variable: reassigning the parameter would make it escape.)
-	own := slices.Clone(args)
-	r, pos := u.Check(cmd, own)
+	r, pos := u.Check(cmd, args)
 	if r != acl.Allowed {
 		if u.Deleted() {
 			c.userDeleted()
 			return resp.Reply{}, false
 		}
-		c.aclLog(r, c.logContext(), cmd, own, pos)
+		c.aclLog(r, c.logContext(), cmd, args, pos)
 		return c.reject(ctx, cmd, resp.Err("NOPERM "+acl.Message(r, cmd)))
 	}
 	if !queuing {
-		return c.sortPermit(u, cmd, own)
+		return c.sortPermit(u, cmd, args)
 	}
 	return resp.Reply{}, true
 }
@@ -192,13 +186,12 @@ func (c *Conn) scriptPermit(cmd *shard.Command, args []string) (resp.Reply, bool
 	if u.Unrestricted() {
 		return resp.Reply{}, true
 	}
-	own := slices.Clone(args)
-	r, pos := u.Check(cmd, own)
+	r, pos := u.Check(cmd, args)
 	if r != acl.Allowed {
-		c.aclLog(r, acl.Lua, cmd, own, pos)
+		c.aclLog(r, acl.Lua, cmd, args, pos)
 		return resp.Err("ERR " + acl.ScriptMessage(r)), false
 	}
-	return c.sortPermit(u, cmd, own)
+	return c.sortPermit(u, cmd, args)
 }
 
 // logContext is the ACL log's context of a denial: "multi" in a

@@ -139,6 +139,7 @@ type Command struct {
 	ID int
 	// KeySpecs are Redis's key specifications of the command ([KeySpec]).
 	KeySpecs []KeySpec
+	keys     keyInfo
 }
 
 // Is reports whether the command has all of the flags f.
@@ -235,6 +236,7 @@ func Register(name string, h Handler) *Command {
 		Run:        h,
 		ID:         id,
 		KeySpecs:   rm.specs,
+		keys:       deriveKeyInfo(name, rm.specs),
 	}
 	if parent, sub, ok := strings.Cut(name, "|"); ok {
 		c.Name = sub

@@ -115,24 +115,93 @@ type KeyRef struct {
 	Flags KeyFlags
 }
 
-// getKeysFunc is a command's own key finder (Redis's getkeys_proc), used
+// keysProc names a command's own key finder (Redis's getkeys_proc), used
 // when its specs are incomplete or their flags vary, or when they fail on
-// the arguments.
-type getKeysFunc func(args []string, dst []KeyRef) []KeyRef
+// the arguments. (A switch rather than function values: an indirect call
+// would make every caller's arguments escape to the heap.)
+type keysProc uint8
+
+const (
+	procNone          keysProc = iota
+	procNumKeys                // numkeys key ... (sintercard, zunion, lmpop ...)
+	procStoreNumKeys           // dest numkeys key ... (zunionstore ...)
+	procScriptNumKeys          // script numkeys key ... (eval, fcall, blmpop, bzmpop)
+	procSort
+	procSortRO
+	procMigrate
+	procGeoradius
+	procXread
+	procSet
+	procBitfield
+)
+
+// keysProcs are the key finders of Redis's commands that have one (db.c),
+// by full name.
+var keysProcs = map[string]keysProc{
+	"sintercard": procNumKeys, "zintercard": procNumKeys, "zunion": procNumKeys, "zinter": procNumKeys,
+	"zdiff": procNumKeys, "lmpop": procNumKeys, "zmpop": procNumKeys,
+	"zunionstore": procStoreNumKeys, "zinterstore": procStoreNumKeys, "zdiffstore": procStoreNumKeys,
+	"eval": procScriptNumKeys, "evalsha": procScriptNumKeys, "eval_ro": procScriptNumKeys,
+	"evalsha_ro": procScriptNumKeys, "fcall": procScriptNumKeys, "fcall_ro": procScriptNumKeys,
+	"blmpop": procScriptNumKeys, "bzmpop": procScriptNumKeys,
+	"sort": procSort, "sort_ro": procSortRO, "migrate": procMigrate,
+	"georadius": procGeoradius, "georadiusbymember": procGeoradius,
+	"xread": procXread, "xreadgroup": procXread, "set": procSet, "bitfield": procBitfield,
+}
+
+// keyInfo is what Register derives from a command's key specs.
+type keyInfo struct {
+	proc     keysProc
+	hasKeys  bool // Redis's doesCommandHaveKeys
+	useSpecs bool // a spec that is not a fake key, and none with variable flags
+}
+
+func deriveKeyInfo(name string, specs []KeySpec) keyInfo {
+	k := keyInfo{proc: keysProcs[name]}
+	varFlags := false
+	for i := range specs {
+		if specs[i].Flags&KeyNotKey == 0 {
+			k.useSpecs = true
+		}
+		if specs[i].Flags&KeyVariableFlags != 0 {
+			varFlags = true
+		}
+	}
+	k.hasKeys = k.proc != procNone || k.useSpecs
+	k.useSpecs = k.useSpecs && !varFlags
+	return k
+}
+
+// procKeys runs the command's own key finder.
+func (c *Command) procKeys(args []string, dst []KeyRef) []KeyRef {
+	switch c.keys.proc {
+	case procNumKeys:
+		return numKeysGetKeys(args, dst, 0, 1, 2)
+	case procStoreNumKeys:
+		return numKeysGetKeys(args, dst, 1, 2, 3)
+	case procScriptNumKeys:
+		return numKeysGetKeys(args, dst, 0, 2, 3)
+	case procSort:
+		return sortGetKeys(args, dst)
+	case procSortRO:
+		return append(dst, KeyRef{Pos: 1, Flags: KeyRO | KeyAccess})
+	case procMigrate:
+		return migrateGetKeys(args, dst)
+	case procGeoradius:
+		return georadiusGetKeys(args, dst)
+	case procXread:
+		return xreadGetKeys(args, dst)
+	case procSet:
+		return setGetKeys(args, dst)
+	case procBitfield:
+		return bitfieldGetKeys(args, dst)
+	}
+	return dst
+}
 
 // HasKeys reports whether the command may have keys: a key finder of its
 // own, or a spec that is not a fake key (Redis's doesCommandHaveKeys).
-func (c *Command) HasKeys() bool {
-	if getKeysProcs[c.FullName] != nil {
-		return true
-	}
-	for i := range c.KeySpecs {
-		if c.KeySpecs[i].Flags&KeyNotKey == 0 {
-			return true
-		}
-	}
-	return false
-}
+func (c *Command) HasKeys() bool { return c.keys.hasKeys }
 
 // KeyRefs appends to dst the keys of the command's arguments args with
 // their flags, found as Redis's getKeysFromCommandWithSpecs does: from the
@@ -140,24 +209,12 @@ func (c *Command) HasKeys() bool {
 // with the command's own key finder; no keys when neither applies. args
 // must have passed the arity check.
 func (c *Command) KeyRefs(args []string, dst []KeyRef) []KeyRef {
-	hasSpec, varFlags := false, false
-	for i := range c.KeySpecs {
-		if c.KeySpecs[i].Flags&KeyNotKey == 0 {
-			hasSpec = true
-		}
-		if c.KeySpecs[i].Flags&KeyVariableFlags != 0 {
-			varFlags = true
-		}
-	}
-	if hasSpec && !varFlags {
+	if c.keys.useSpecs {
 		if out, ok := c.keysFromSpecs(args, dst); ok {
 			return out
 		}
 	}
-	if f := getKeysProcs[c.FullName]; f != nil {
-		return f(args, dst)
-	}
-	return dst
+	return c.procKeys(args, dst)
 }
 
 // keysFromSpecs is Redis's getKeysUsingKeySpecs with the default search
@@ -241,59 +298,20 @@ func (c *Command) keysFromSpecs(args []string, dst []KeyRef) ([]KeyRef, bool) {
 	return dst, true
 }
 
-// getKeysProcs are the key finders of Redis's commands that have one
-// (db.c), by full name. Like Redis's, those of commands whose specs are
-// complete report no flags.
-var getKeysProcs = map[string]getKeysFunc{
-	"sintercard":        numKeysGetKeys(0, 1, 2),
-	"zintercard":        numKeysGetKeys(0, 1, 2),
-	"zunion":            numKeysGetKeys(0, 1, 2),
-	"zinter":            numKeysGetKeys(0, 1, 2),
-	"zdiff":             numKeysGetKeys(0, 1, 2),
-	"zunionstore":       numKeysGetKeys(1, 2, 3),
-	"zinterstore":       numKeysGetKeys(1, 2, 3),
-	"zdiffstore":        numKeysGetKeys(1, 2, 3),
-	"eval":              numKeysGetKeys(0, 2, 3),
-	"evalsha":           numKeysGetKeys(0, 2, 3),
-	"eval_ro":           numKeysGetKeys(0, 2, 3),
-	"evalsha_ro":        numKeysGetKeys(0, 2, 3),
-	"fcall":             numKeysGetKeys(0, 2, 3),
-	"fcall_ro":          numKeysGetKeys(0, 2, 3),
-	"lmpop":             numKeysGetKeys(0, 1, 2),
-	"zmpop":             numKeysGetKeys(0, 1, 2),
-	"blmpop":            numKeysGetKeys(0, 2, 3),
-	"bzmpop":            numKeysGetKeys(0, 2, 3),
-	"sort":              sortGetKeys,
-	"sort_ro":           sortROGetKeys,
-	"migrate":           migrateGetKeys,
-	"georadius":         georadiusGetKeys,
-	"georadiusbymember": georadiusGetKeys,
-	"xread":             xreadGetKeys,
-	"xreadgroup":        xreadGetKeys,
-	"set":               setGetKeys,
-	"bitfield":          bitfieldGetKeys,
-}
-
 // numKeysGetKeys is Redis's genericGetKeys with a key step of 1:
 // [destkey] numkeys key ... options.
-func numKeysGetKeys(storeOfs, countOfs, firstOfs int) getKeysFunc {
-	return func(args []string, dst []KeyRef) []KeyRef {
-		num := atoi(args[countOfs])
-		if num < 1 || num > int64(len(args)-firstOfs) {
-			return dst
-		}
-		for i := 0; i < int(num); i++ {
-			dst = append(dst, KeyRef{Pos: firstOfs + i})
-		}
-		if storeOfs > 0 {
-			dst = append(dst, KeyRef{Pos: storeOfs})
-		}
+func numKeysGetKeys(args []string, dst []KeyRef, storeOfs, countOfs, firstOfs int) []KeyRef {
+	num := atoi(args[countOfs])
+	if num < 1 || num > int64(len(args)-firstOfs) {
 		return dst
 	}
-}
-
-func sortROGetKeys(_ []string, dst []KeyRef) []KeyRef {
-	return append(dst, KeyRef{Pos: 1, Flags: KeyRO | KeyAccess})
+	for i := 0; i < int(num); i++ {
+		dst = append(dst, KeyRef{Pos: firstOfs + i})
+	}
+	if storeOfs > 0 {
+		dst = append(dst, KeyRef{Pos: storeOfs})
+	}
+	return dst
 }
 
 // sortGetKeys finds SORT's key and its last STORE destination, skipping

@@ -53,29 +53,15 @@ func needOf(f shard.KeyFlags) uint8 {
 	return n
 }
 
-// keyCache holds a command's keys between the selectors of one check.
-type keyCache struct {
-	buf  [8]shard.KeyRef
-	keys []shard.KeyRef
-	done bool
-}
-
-func (k *keyCache) get(cmd *shard.Command, args []string) []shard.KeyRef {
-	if !k.done {
-		k.keys = cmd.KeyRefs(args, k.buf[:0])
-		k.done = true
-	}
-	return k.keys
-}
-
 // check is ACLSelectorCheckCmd: the reason the selector denies cmd with
-// args, and the position of the key or channel at fault.
-func (s *selector) check(cmd *shard.Command, args []string, kc *keyCache) (Reason, int) {
+// args, and the position of the key or channel at fault; keys are the
+// command's (userState.keys).
+func (s *selector) check(cmd *shard.Command, args []string, keys []shard.KeyRef) (Reason, int) {
 	if cmd.Flags&shard.FlagNoAuth == 0 && !s.allowsCommand(cmd.ID, cmd.Parent != nil, args) {
 		return DeniedCommand, -1
 	}
 	if s.flags&selAllKeys == 0 && cmd.HasKeys() {
-		for _, k := range kc.get(cmd, args) {
+		for _, k := range keys {
 			if !s.keyAllowed(args[k.Pos], needOf(k.Flags)) {
 				return DeniedKey, k.Pos
 			}
@@ -97,6 +83,21 @@ func (s *selector) check(cmd *shard.Command, args []string, kc *keyCache) (Reaso
 	return Allowed, 0
 }
 
+// keys finds the keys of cmd in args when a selector will check them
+// (Redis finds them when the first selector without allkeys needs them;
+// the result is the same).
+func (st *userState) keys(cmd *shard.Command, args []string, dst []shard.KeyRef) []shard.KeyRef {
+	if !cmd.HasKeys() {
+		return dst
+	}
+	for _, s := range st.selectors {
+		if s.flags&selAllKeys == 0 {
+			return cmd.KeyRefs(args, dst)
+		}
+	}
+	return dst
+}
+
 // Check reports whether the user may run cmd with args: Allowed, or the
 // reason of the denial and the position in args of the key or channel
 // denied. A command is allowed when one selector allows it whole; when
@@ -116,10 +117,11 @@ func (u *User) Check(cmd *shard.Command, args []string) (Reason, int) {
 }
 
 func (st *userState) check(cmd *shard.Command, args []string) (Reason, int) {
-	var kc keyCache
+	var buf [8]shard.KeyRef
+	keys := st.keys(cmd, args, buf[:0])
 	relevant, last, local := DeniedCommand, 0, 0
 	for _, s := range st.selectors {
-		r, pos := s.check(cmd, args, &kc)
+		r, pos := s.check(cmd, args, keys)
 		if r == Allowed {
 			return Allowed, 0
 		}
@@ -145,9 +147,10 @@ func (u *User) FullKeyAccess(cmd *shard.Command, args []string) bool {
 	if st.open {
 		return true
 	}
-	var kc keyCache
+	var buf [8]shard.KeyRef
+	keys := st.keys(cmd, args, buf[:0])
 	for _, s := range st.selectors {
-		if r, _ := s.check(cmd, args, &kc); r == Allowed && s.fullKeyAccess(permRead) {
+		if r, _ := s.check(cmd, args, keys); r == Allowed && s.fullKeyAccess(permRead) {
 			return true
 		}
 	}
