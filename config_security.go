@@ -25,7 +25,7 @@ func init() {
 		&configParam{name: "aclfile", get: func(s *Store) string { return s.access.acl.File() }, ro: "immutable"},
 		&configParam{name: "acllog-max-len",
 			get:   func(s *Store) string { return strconv.Itoa(s.access.acl.LogMaxLen()) },
-			parse: intParam(0, math.MaxInt32, func(s *Store, n int64) { s.access.acl.SetLogMaxLen(int(n)) })},
+			parse: uintParam(math.MaxInt64, func(s *Store, n int64) { s.access.acl.SetLogMaxLen(int(n)) })},
 		&configParam{name: "acl-pubsub-default",
 			get: func(s *Store) string {
 				if s.access.acl.PubSubDefault() {

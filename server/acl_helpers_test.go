@@ -131,6 +131,17 @@ func showNorm(args []string, r resp.Reply) string {
 		sort.Slice(r.Elems, func(i, j int) bool { return r.Elems[i].Str < r.Elems[j].Str })
 	case name == "acl genpass" && r.Kind == resp.Bulk:
 		r.Str = fmt.Sprintf("<%d hex chars>", len(r.Str))
+	case name == "config get" && r.Kind == resp.Array && len(r.Elems)%2 == 0:
+		// Redis's order is its hash table's: compare as a map.
+		type kv struct{ k, v resp.Reply }
+		pairs := make([]kv, 0, len(r.Elems)/2)
+		for i := 0; i < len(r.Elems); i += 2 {
+			pairs = append(pairs, kv{r.Elems[i], r.Elems[i+1]})
+		}
+		sort.Slice(pairs, func(i, j int) bool { return pairs[i].k.Str < pairs[j].k.Str })
+		for i, p := range pairs {
+			r.Elems[2*i], r.Elems[2*i+1] = p.k, p.v
+		}
 	case name == "client id":
 		r.Int = 0
 	case strings.HasPrefix(name, "hello") && r.Kind == resp.Array:

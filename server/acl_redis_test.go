@@ -355,3 +355,34 @@ func fileLines(t *testing.T, path string) []string {
 	}
 	return out
 }
+
+// TestACLConfigMatchesRedis: acl-pubsub-default decides the channels of
+// new users and selectors, acllog-max-len bounds the ACL log, aclfile and
+// requirepass show in CONFIG GET.
+func TestACLConfigMatchesRedis(t *testing.T) {
+	p := newACLPair(t, kevy.Config{})
+	d := p.dial()
+	for _, args := range [][]string{
+		{"CONFIG", "GET", "acl*"}, {"CONFIG", "GET", "requirepass"},
+		{"CONFIG", "SET", "acl-pubsub-default", "maybe"}, {"CONFIG", "SET", "acllog-max-len", "-1"},
+		{"CONFIG", "SET", "acllog-max-len", "x"}, {"CONFIG", "SET", "aclfile", "x"},
+		{"CONFIG", "SET", "acl-pubsub-default", "ALLCHANNELS"}, {"CONFIG", "GET", "acl-pubsub-default"},
+		{"ACL", "SETUSER", "a", "(+get)"}, {"ACL", "SETUSER", "a", "reset"}, {"ACL", "GETUSER", "a"},
+		{"CONFIG", "SET", "acl-pubsub-default", "resetchannels"}, {"ACL", "SETUSER", "b", "(+get)"},
+		{"ACL", "LIST"}, {"CONFIG", "SET", "acllog-max-len", "2"},
+	} {
+		d.do(args...)
+	}
+	u := p.dial()
+	u.do("AUTH", "b", "x")
+	d.do("ACL", "SETUSER", "b", "on", "nopass", "+get")
+	u.do("AUTH", "b", "x")
+	for _, k := range []string{"x", "y", "z", "w"} {
+		u.do("SET", k, "1")
+		u.do("GET", k)
+	}
+	d.do("ACL", "LOG")
+	d.do("CONFIG", "SET", "acllog-max-len", "1")
+	d.do("ACL", "LOG")
+	d.do("CONFIG", "GET", "acllog-max-len")
+}

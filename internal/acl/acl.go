@@ -155,7 +155,8 @@ func (a *ACL) PubSubDefault() bool {
 	return a.allChannels
 }
 
-// SetLogMaxLen sets acllog-max-len, dropping the oldest entries beyond it.
+// SetLogMaxLen sets acllog-max-len: the next entry added drops the
+// oldest ones beyond it.
 func (a *ACL) SetLogMaxLen(n int) { a.log.setMaxLen(n) }
 
 // LogMaxLen returns acllog-max-len.

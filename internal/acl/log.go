@@ -104,11 +104,12 @@ func (l *aclLog) trimLocked() {
 	}
 }
 
+// setMaxLen changes the bound; like Redis, the log is trimmed to it when
+// the next entry is added, not now.
 func (l *aclLog) setMaxLen(n int) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.maxLen = n
-	l.trimLocked()
 }
 
 func (l *aclLog) reset() {
