@@ -77,7 +77,7 @@ func Open(cfg Config) (*Store, error) {
 	var logs []*aof.Log
 	loadStart := time.Now()
 	if cfg.Dir != "" {
-		p, err := openPersistence(cfg, kss)
+		p, err := openPersistence(cfg, kss, s.obs.emit)
 		if err != nil {
 			s.bus.Close()
 			s.obs.close()

@@ -56,9 +56,18 @@ type Config struct {
 	// zero value is FsyncEverySec, Redis's default.
 	Fsync FsyncPolicy
 
-	// StrictAOF refuses to open a directory whose last AOF file ends with
-	// a torn (incomplete) command. The zero value truncates the torn tail
-	// with a warning and opens, as Redis's aof-load-truncated yes.
+	// StrictAOF refuses to open a directory whose append-only files hold
+	// any damage: a torn (incomplete) final command, a malformed record, a
+	// record that cannot be applied (an unknown command, a wrong number of
+	// arguments, an error reply, a key of another shard), a damaged RDB
+	// base. The error is an *aof.CorruptError naming the file and offset,
+	// and nothing is changed. The zero value repairs what can be proven:
+	// a torn tail is truncated with a warning (as Redis's
+	// aof-load-truncated yes); other damage in a shard's log cuts the log
+	// before the damaged command or MULTI block — every byte removed
+	// copied aside first, the file and offset reported at ERROR and as an
+	// EventAOFDamaged — and the store opens with everything before it
+	// (docs/formats.md); a damaged RDB base is refused either way.
 	StrictAOF bool
 
 	// Logger receives warnings (a truncated AOF tail, a failed fsync).
@@ -167,8 +176,8 @@ type Config struct {
 	Hz int
 
 	// OnEvent, when set, receives events for push-style metrics: the
-	// append-only files loaded, a rewrite or snapshot done, keys evicted
-	// (see Event). It is called on a goroutine of its own, one event at a
+	// append-only files loaded, damage cut out of one of them, a rewrite
+	// or snapshot done, keys evicted (see Event). It is called on a goroutine of its own, one event at a
 	// time, never on a shard's: events are queued (up to 1024) and counted
 	// as dropped when the queue is full. Close delivers the events already
 	// queued, then waits for OnEvent to return; OnEvent must not call

@@ -48,7 +48,11 @@
 // nothing acknowledged under any policy; [Config].Fsync decides what a crash
 // of the machine may lose: nothing under [FsyncAlways], about a second under
 // [FsyncEverySec] (the default), whatever the OS had not flushed under
-// [FsyncNo]. The directory is locked: a second Open fails.
+// [FsyncNo]. The directory is locked: a second Open fails. Open checks
+// that the shard directories are the ones Dir/kevy.meta names, and never
+// skips a damaged AOF record silently: by default it cuts the shard's log
+// before the damage (copying every byte it removes aside) and reports it;
+// [Config].StrictAOF refuses instead (docs/formats.md).
 //
 // # Context and cancellation
 //

@@ -28,6 +28,14 @@ const (
 	// and Bytes total the evictions since the previous such event (they
 	// are coalesced, so none is ever dropped).
 	EventKeysEvicted
+	// EventAOFDamaged: Open found damage in a shard's append-only file
+	// and, as the default policy says (Config.StrictAOF unset), cut the
+	// log before the damaged record and opened with everything before it
+	// (see docs/formats.md). Shard is the shard, Path the damaged file,
+	// Bytes the bytes removed from the log (every one copied aside first),
+	// Err the *aof.CorruptError: errors.As gives the offset, the cause and
+	// the name of the copy.
+	EventAOFDamaged
 )
 
 // String returns the kind's name ("keys-evicted").
@@ -41,6 +49,8 @@ func (k EventKind) String() string {
 		return "snapshot-saved"
 	case EventKeysEvicted:
 		return "keys-evicted"
+	case EventAOFDamaged:
+		return "aof-damaged"
 	}
 	return "EventKind(" + strconv.Itoa(int(k)) + ")"
 }

@@ -4,10 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
-	"strconv"
 	"sync"
 
 	"github.com/kevydb/kevy/aof"
@@ -32,6 +30,7 @@ type dirMeta struct {
 	Shards    int        `json:"shards"`
 	Routing   string     `json:"routing"`
 	Databases int        `json:"databases"`
+	Layout    string     `json:"layout,omitempty"`    // the layout's id; see persist_layout.go
 	Migration *migration `json:"migration,omitempty"` // see persist_migrate.go
 }
 
@@ -49,9 +48,11 @@ func shardDir(dir string, i int) string {
 
 // openPersistence locks cfg.Dir, brings it to a layout of cfg.Shards
 // shards (creating it, finishing an interrupted migration, importing a
-// Redis directory or re-sharding: see persist_migrate.go), opens one log
-// per shard and replays it into that shard's keyspace.
-func openPersistence(cfg Config, kss []*shard.Keyspace) (_ *persistence, err error) {
+// Redis directory or re-sharding: see persist_migrate.go), checks that the
+// shard directories are the ones kevy.meta names (persist_layout.go),
+// opens one log per shard and replays it into that shard's keyspace.
+// emit reports events (damage recovered from) to Config.OnEvent.
+func openPersistence(cfg Config, kss []*shard.Keyspace, emit func(Event)) (_ *persistence, err error) {
 	if err := os.MkdirAll(cfg.Dir, 0o755); err != nil {
 		return nil, fmt.Errorf("kevy: data directory: %w", err)
 	}
@@ -65,7 +66,7 @@ func openPersistence(cfg Config, kss []*shard.Keyspace) (_ *persistence, err err
 			err = errors.Join(err, p.close())
 		}
 	}()
-	if err := prepareDir(cfg); err != nil {
+	if err := prepareDir(cfg, emit); err != nil {
 		return nil, err
 	}
 	m, err := readMeta(cfg.Dir)
@@ -78,6 +79,9 @@ func openPersistence(cfg Config, kss []*shard.Keyspace) (_ *persistence, err err
 	case m.Databases > cfg.Databases:
 		return nil, fmt.Errorf("kevy: %s holds %d databases; Config.Databases is %d", cfg.Dir, m.Databases, cfg.Databases)
 	}
+	if err := checkLayout(cfg, m); err != nil {
+		return nil, err
+	}
 	if err := removeDumpTemps(cfg.Dir, cfg.Shards); err != nil {
 		return nil, err
 	}
@@ -88,24 +92,8 @@ func openPersistence(cfg Config, kss []*shard.Keyspace) (_ *persistence, err err
 	var wg sync.WaitGroup
 	for i, ks := range kss {
 		wg.Go(func() {
-			opts := aof.Options{
-				Fsync:  cfg.Fsync,
-				Strict: cfg.StrictAOF,
-				Logger: cfg.Logger,
-				LoadBase: func(r io.Reader) error {
-					return loadRDBBase(ks, r)
-				},
-			}
-			if f := cfg.faults(); f != nil {
-				opts = opts.WithFaults(f)
-			}
-			log, err := aof.Open(shardDir(cfg.Dir, i), opts)
-			if err != nil {
-				errs[i] = err
-				return
-			}
-			p.logs[i] = log
-			errs[i] = replayInto(log, ks, len(kss), cfg)
+			sl := shardLoad{cfg: cfg, dir: shardDir(cfg.Dir, i), ks: ks, nshards: len(kss), emit: emit, faults: cfg.faults()}
+			p.logs[i], errs[i] = sl.open()
 			p.dirty[i] = ks.Dirty()
 		})
 	}
@@ -116,65 +104,93 @@ func openPersistence(cfg Config, kss []*shard.Keyspace) (_ *persistence, err err
 	return p, nil
 }
 
-// replayInto replays a shard's log into its keyspace, with effect logging
-// off (the log already holds them).
-func replayInto(log *aof.Log, ks *shard.Keyspace, nshards int, cfg Config) error {
-	ks.SetLogging(false)
-	defer ks.SetLogging(true)
-	r := replayer{ks: ks, nshards: nshards, ndb: cfg.Databases}
-	info, err := log.Replay(r.apply)
-	if err != nil {
-		return fmt.Errorf("kevy: replay shard %d: %w", ks.ID(), err)
-	}
-	if info.Truncated {
-		cfg.Logger.Warn("kevy: truncated a torn AOF tail",
-			"file", info.TruncatedFile, "offset", info.TruncatedOffset, "bytes", info.TruncatedBytes,
-			"discarded_multi", info.DiscardedMulti)
-	}
-	return nil
-}
-
-// replayer applies logged commands to one keyspace.
-type replayer struct {
-	ks      *shard.Keyspace
+// shardLoad is the loading of one shard directory's log into a keyspace.
+type shardLoad struct {
+	cfg     Config
+	dir     string          // the shard directory (or a Redis data directory)
+	ks      *shard.Keyspace // shard ks.ID() of nshards
 	nshards int
-	ndb     int
-	db      int
-	c       shard.Ctx
+	emit    func(Event) // reports damage recovered from; may be nil
+	faults  *aof.Faults // injected into the log, for tests
+	// foreign marks a Redis data directory being imported: damage other
+	// than a torn tail is refused, never cut out of Redis's own files.
+	foreign bool
 }
 
-func (r *replayer) apply(argv []string) error {
-	if len(argv) == 0 {
-		return nil
-	}
-	switch {
-	case shard.EqualFold(argv[0], "select"):
-		if len(argv) != 2 {
-			return fmt.Errorf("bad SELECT in AOF: %q", argv)
+// open opens the log and replays it into the keyspace, with the damage
+// policy of the configuration (options). It returns the open log,
+// replayed and ready for appends. When the damage cut the log inside a
+// MULTI block whose first commands the keyspace had already applied, the
+// keyspace is emptied and the cut log replayed again, so that it holds
+// exactly what the log holds.
+func (sl shardLoad) open() (*aof.Log, error) {
+	ks := sl.ks
+	for again := false; ; again = true {
+		r := shard.NewReplayer(ks, sl.nshards)
+		log, err := aof.Open(sl.dir, sl.options(r))
+		if err != nil {
+			return nil, err
 		}
-		n, err := strconv.Atoi(argv[1])
-		if err != nil || n < 0 || n >= r.ndb {
-			return fmt.Errorf("SELECT %q out of range in AOF", argv[1])
+		ks.SetLogging(false)
+		info, err := log.Replay(func(argv []string) error {
+			if err := r.Apply(argv); err != nil {
+				return fmt.Errorf("%w: %w", aof.ErrInvalidRecord, err)
+			}
+			return nil
+		})
+		ks.SetLogging(true)
+		if err != nil {
+			return nil, errors.Join(fmt.Errorf("kevy: replay shard %d: %w", ks.ID(), err), log.Close())
 		}
-		r.db = n
-		return nil
-	case shard.EqualFold(argv[0], "multi"), shard.EqualFold(argv[0], "exec"):
-		return nil
+		sl.report(info)
+		if rec := info.Recovered; rec != nil && rec.Partial && !again {
+			if err := log.Close(); err != nil {
+				return nil, err
+			}
+			ks.SetLogging(false)
+			ks.FlushAll()
+			ks.SetLogging(true)
+			continue
+		}
+		return log, nil
 	}
-	cmd, errRep := shard.Resolve(argv)
-	if cmd == nil {
-		return fmt.Errorf("command in AOF: %s", errRep.Str)
+}
+
+// options are the log's options: the fsync policy and the damage policy —
+// Config.StrictAOF refuses every damage; by default a torn tail is
+// truncated and other damage cut out of the log (aof.Options.Recover),
+// everything removed copied aside first — with the RDB base loaded by r.
+func (sl shardLoad) options(r *shard.Replayer) aof.Options {
+	opts := aof.Options{
+		Fsync:    sl.cfg.Fsync,
+		Strict:   sl.cfg.StrictAOF,
+		Recover:  !sl.cfg.StrictAOF && !sl.foreign,
+		Logger:   sl.cfg.Logger,
+		LoadBase: r.LoadBase,
 	}
-	if cmd.Run == nil {
-		return nil // connection commands carry no data
+	if sl.faults != nil {
+		opts = opts.WithFaults(sl.faults)
 	}
-	c := &r.c
-	c.Bind(r.ks, r.nshards)
-	c.DB, c.Cmd, c.Args = r.db, cmd, argv
-	c.Loading, c.NoBlock = true, true
-	cmd.Run(c)
-	c.Blocked()
-	return nil
+	return opts
+}
+
+// report logs what the replay repaired, and reports damage it recovered
+// from as an EventAOFDamaged.
+func (sl shardLoad) report(info aof.ReplayInfo) {
+	id, log := sl.ks.ID(), sl.cfg.Logger
+	if info.Truncated {
+		log.Warn("kevy: truncated a torn AOF tail", "shard", id,
+			"file", info.TruncatedFile, "offset", info.TruncatedOffset, "bytes", info.TruncatedBytes,
+			"copy", info.TruncatedCopy, "discarded_multi", info.DiscardedMulti)
+	}
+	if rec := info.Recovered; rec != nil {
+		log.Error("kevy: damaged AOF: opened with every record before the damage; the rest is kept aside",
+			"shard", id, "file", rec.Err.Path, "offset", rec.Err.Offset, "cut_at", rec.CutOffset,
+			"dropped_bytes", rec.DroppedBytes, "copies", rec.Copies, "err", rec.Err.Err)
+		if sl.emit != nil {
+			sl.emit(Event{Kind: EventAOFDamaged, Shard: id, Path: rec.Err.Path, Bytes: rec.DroppedBytes, Err: rec.Err})
+		}
+	}
 }
 
 // close closes the logs (fsyncing them) and unlocks the directory.

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"sync"
 	"testing"
 
 	"github.com/kevydb/kevy/aof"
@@ -256,4 +257,75 @@ func copyDir(t *testing.T, src, dst string) {
 		}
 		return os.WriteFile(target, data, 0o644)
 	}))
+}
+
+// TestImportRefusesDamagedRedisAOF: damage in a Redis directory's AOF
+// (here, a damaged command name) refuses the import, naming the file
+// and offset; Redis's files are not cut, and no layout is created.
+func TestImportRefusesDamagedRedisAOF(t *testing.T) {
+	dir := t.TempDir()
+	l, err := aof.Open(dir, aof.Options{})
+	require.NoError(t, err)
+	_, err = l.Replay(func([]string) error { return nil })
+	require.NoError(t, err)
+	l.AppendCommand("SET", "a", "1")
+	l.AppendCommand("SEU", "s", "v") // a damaged SET
+	l.AppendCommand("SET", "b", "2")
+	require.NoError(t, l.Close())
+	paths, _, err := aof.Files(dir)
+	require.NoError(t, err)
+	before, err := os.ReadFile(paths[len(paths)-1])
+	require.NoError(t, err)
+	_, err = Open(Config{Dir: dir, Shards: 2})
+	var ce *aof.CorruptError
+	require.ErrorAs(t, err, &ce)
+	assert.Equal(t, paths[len(paths)-1], ce.Path)
+	assert.Equal(t, int64(len("*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n1\r\n")), ce.Offset)
+	assert.ErrorContains(t, err, "unknown command 'SEU'")
+	after, err := os.ReadFile(paths[len(paths)-1])
+	require.NoError(t, err)
+	assert.Equal(t, before, after)
+	_, err = os.Stat(filepath.Join(dir, metaName))
+	assert.True(t, errors.Is(err, os.ErrNotExist))
+	assert.Zero(t, countShardDirs(dir))
+}
+
+// TestReshardKeepsDamageCopies: damage found in an old shard while
+// re-sharding is handled as Open handles it (the log cut, a copy kept,
+// an event); the copy survives the removal of the old shard directory.
+func TestReshardKeepsDamageCopies(t *testing.T) {
+	dir := t.TempDir()
+	want := fillStore(t, Config{Dir: dir, Shards: 2})
+	m, err := readMeta(dir)
+	require.NoError(t, err)
+	paths, _, err := aof.Files(shardDir(dir, 0))
+	require.NoError(t, err)
+	last := paths[len(paths)-1]
+	data, err := os.ReadFile(last)
+	require.NoError(t, err)
+	const bad = "*2\r\n$3\r\nSEU\r\n$1\r\nx\r\n"
+	data = append(data, bad...) // an unknown command at the end
+	require.NoError(t, os.WriteFile(last, data, 0o644))
+	var mu sync.Mutex
+	var evs []Event
+	s, err := Open(Config{Dir: dir, Shards: 3, OnEvent: func(ev Event) {
+		mu.Lock()
+		defer mu.Unlock()
+		evs = append(evs, ev)
+	}})
+	require.NoError(t, err)
+	assert.Equal(t, want, dump(t, s), "the damaged record held nothing")
+	require.NoError(t, s.Close())
+	var damaged []Event
+	for _, ev := range evs {
+		if ev.Kind == EventAOFDamaged {
+			damaged = append(damaged, ev)
+		}
+	}
+	require.Len(t, damaged, 1)
+	assert.Equal(t, last, damaged[0].Path)
+	kept := filepath.Join(dir, damagedDirName, m.Layout, "shard-000", filepath.Base(last)+".corrupt-"+strconv.Itoa(len(data)-len(bad)))
+	got, err := os.ReadFile(kept)
+	require.NoError(t, err)
+	assert.Equal(t, bad, string(got))
 }

@@ -16,7 +16,8 @@
 //	    appendonly.aof.7.incr.aof        commands since that snapshot ...
 //	    appendonly.aof.8.incr.aof        ... the last one is appended to
 //	    temp-*                           temporary files, removed by Open
-//	    *.corrupt-<offset>               quarantined tails (see Replay)
+//	    *.corrupt-<offset>               copies of damaged parts (see Replay)
+//	    *.torn-<offset>                  copies of torn tails cut off
 //
 // # Manifest
 //
@@ -76,16 +77,40 @@
 //
 // # Replay, torn tails and corruption
 //
-// [Log.Replay] reads the base and the incr files in manifest order. Input
-// that stops in the middle of a record at the end of the last file is what
-// a crash during a write leaves: it is truncated away (like Redis's
-// aof-load-truncated yes), logged and reported in [ReplayInfo], unless
-// [Options].Strict is set, which refuses. A MULTI without its EXEC at the
-// end is removed the same way, as Redis does. Anything else — a malformed
-// record anywhere, a torn record in a file that is not the last one — is
-// damage no crash of ours can produce: Replay stops with a [*CorruptError]
-// (path and offset; errors.Is(err, ErrCorrupt)), after copying the bytes
-// from that offset on to "<file>.corrupt-<offset>". Nothing is deleted.
+// [Log.Replay] reads the base and the incr files in manifest order and
+// hands the commands to the caller unit by unit: a command, or a whole
+// MULTI ... EXEC block once its EXEC has been read. The caller may refuse a
+// well-formed command it cannot apply ([ErrInvalidRecord]); that record is
+// then damage like a malformed one. Damage is told apart from what a crash
+// leaves:
+//
+//   - A torn tail: the last file ends inside a unit (a record cut short, a
+//     MULTI without its EXEC) and no valid record follows — Replay looks
+//     past the damaged record for a record boundary, since a damaged
+//     length that points past the end of the file looks, from the record
+//     alone, like a record cut short. It is copied to
+//     "<file>.torn-<offset>" and truncated away (Redis's
+//     aof-load-truncated yes), logged and reported in [ReplayInfo];
+//     [Options].Strict refuses instead.
+//   - Anything else — a malformed record, a record the caller refused, a
+//     torn record in a file that is not the last, a damaged length with
+//     valid records after it, a damaged RDB base — is corruption. The
+//     damaged file's bytes from the damaged unit on are copied to
+//     "<file>.corrupt-<offset>" (an earlier copy is never overwritten:
+//     ".1", ".2" ... are appended). By default Replay then stops with a
+//     [*CorruptError] (path, offset, cause, the copy; errors.Is(err,
+//     ErrCorrupt)) and changes nothing, as Redis refuses to start. With
+//     [Options].Recover it cuts the log at the damaged unit instead: the
+//     later incr files are copied whole and emptied, the damaged file is
+//     truncated, and Replay returns with [ReplayInfo].Recovered set, the
+//     caller holding every record before the damage — the state the shard
+//     had at that point, which no record after it can be proven to follow
+//     from. The damage stays in place until the last step, so a crash
+//     during the recovery is redone by the next Replay. No prefix of an
+//     RDB file can be trusted (its checksum covers the whole), so damage
+//     in an RDB base is always refused.
+//
+// [Check] applies the same rules to a list of files and changes nothing.
 //
 // # Rewrite
 //
@@ -101,12 +126,13 @@
 // # Caveats
 //
 // Records carry no checksum (format compatibility with Redis comes first),
-// so damage that still parses — a flipped byte inside a value — is not
-// detected, and a damaged length in the last file that points past its end
-// reads as a torn tail and is truncated (with a warning naming the number of
-// bytes dropped; Strict refuses instead). Redis behaves the same way. The
-// Log does not lock its directory: one Log per directory is the caller's
-// rule (kevy locks its data directory).
+// so damage that still parses — a flipped byte inside a value, a digit of
+// an expiry time, a key name changed into another key of the same shard —
+// is not detected, by Redis either. A damaged length in the very last
+// record of the last file, with nothing after it, is indistinguishable
+// from a torn record and is truncated as one (after a copy). The Log does
+// not lock its directory: one Log per directory is the caller's rule (kevy
+// locks its data directory).
 //
 // # Concurrency
 //

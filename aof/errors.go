@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"syscall"
+
+	"github.com/kevydb/kevy/rdb"
 )
 
 // Errors returned by a [Log].
@@ -20,21 +22,41 @@ var (
 	// ErrRewriteInProgress is returned by StartRewrite while a rewrite is
 	// under way.
 	ErrRewriteInProgress = errors.New("aof: rewrite already in progress")
+	// ErrInvalidRecord is what the function given to [Log.Replay] (or
+	// [Check]) wraps in its error to say that a record is well formed RESP
+	// but not a command it can apply (an unknown command, a wrong number of
+	// arguments, an error reply, a key that belongs to another shard): the
+	// record is then damage, handled like a malformed one.
+	ErrInvalidRecord = errors.New("aof: invalid record")
 )
 
 // CorruptError reports damage found while opening or replaying a log: a
-// malformed record, a torn record where one may not be (in a file that is
-// not the last one, or anywhere in Strict mode), or an invalid manifest.
-// Path names the file and Offset the byte where the bad record starts.
+// malformed record, a record the replay function refused
+// ([ErrInvalidRecord]), a torn record where one may not be (in a file that
+// is not the last one, followed by valid records, or anywhere in Strict
+// mode), a damaged RDB base, or an invalid manifest. Path names the file
+// and Offset the byte where the bad record starts (for an RDB base, where
+// its decoder failed). Quarantine names the copy of the file's bytes from
+// the damaged unit on, when one was made (see [Log.Replay]).
 type CorruptError struct {
-	Path   string
-	Offset int64
-	Err    error
+	Path       string
+	Offset     int64
+	Quarantine string
+	Err        error
 }
 
-// Error names the file, the offset and the cause.
+// Error names the file, the offset, the cause and the quarantine copy.
 func (e *CorruptError) Error() string {
-	return fmt.Sprintf("aof: %s: corrupt record at offset %d: %v", e.Path, e.Offset, e.Err)
+	var s string
+	if rce, ok := e.Err.(*rdb.CorruptError); ok && rce.Path == e.Path {
+		s = fmt.Sprintf("aof: %s: corrupt RDB base at offset %d: %v", e.Path, e.Offset, rce.Err)
+	} else {
+		s = fmt.Sprintf("aof: %s: corrupt record at offset %d: %v", e.Path, e.Offset, e.Err)
+	}
+	if e.Quarantine != "" {
+		s += " (copied to " + e.Quarantine + ")"
+	}
+	return s
 }
 
 // Unwrap returns ErrCorrupt and the underlying cause, so both

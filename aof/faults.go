@@ -77,7 +77,7 @@ func (x faultFS) Create(name string) (file, error) {
 	return x.wrap(f, err, name)
 }
 
-func (x faultFS) Open(name string) (io.ReadCloser, error) {
+func (x faultFS) Open(name string) (readFile, error) {
 	if err := x.op("open", name); err != nil {
 		return nil, err
 	}

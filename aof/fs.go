@@ -14,7 +14,9 @@ type fileSystem interface {
 	OpenAppend(name string) (file, error)
 	// Create creates name, or truncates it, for writing.
 	Create(name string) (file, error)
-	Open(name string) (io.ReadCloser, error)
+	// Open opens name for reading; the result also reads at offsets, for
+	// the look-ahead past a damaged record (Replay).
+	Open(name string) (readFile, error)
 	Rename(oldname, newname string) error
 	Remove(name string) error
 	// ReadDir returns the names (not paths) of the entries in dir.
@@ -35,6 +37,13 @@ type file interface {
 	Sync() error
 	Truncate(size int64) error
 	Close() error
+}
+
+// readFile is a file open for reading.
+type readFile interface {
+	io.Reader
+	io.ReaderAt
+	io.Closer
 }
 
 // osFS is the operating system's file system.
@@ -62,7 +71,7 @@ func (osFS) Create(name string) (file, error) {
 	return osFile{f}, nil
 }
 
-func (osFS) Open(name string) (io.ReadCloser, error) { return os.Open(name) }
+func (osFS) Open(name string) (readFile, error) { return os.Open(name) }
 
 func (osFS) Rename(oldname, newname string) error { return os.Rename(oldname, newname) }
 

@@ -3,7 +3,6 @@ package aof
 import (
 	"bytes"
 	"errors"
-	"io"
 	"io/fs"
 	"math/rand/v2"
 	"path/filepath"
@@ -151,7 +150,7 @@ func (m *memFS) Create(name string) (file, error) {
 	return m.openLocked("create", name, true)
 }
 
-func (m *memFS) Open(name string) (io.ReadCloser, error) {
+func (m *memFS) Open(name string) (readFile, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	name = filepath.Clean(name)
@@ -167,7 +166,7 @@ func (m *memFS) Open(name string) (io.ReadCloser, error) {
 	if !ok {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
 	}
-	return io.NopCloser(bytes.NewReader(bytes.Clone(n.data))), nil
+	return memReader{bytes.NewReader(bytes.Clone(n.data))}, nil
 }
 
 func (m *memFS) Rename(oldname, newname string) error {
@@ -366,3 +365,8 @@ func (f *memFile) Close() error {
 	f.closed = true
 	return nil
 }
+
+// memReader is a memFS file open for reading.
+type memReader struct{ *bytes.Reader }
+
+func (memReader) Close() error { return nil }

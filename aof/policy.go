@@ -50,7 +50,8 @@ const (
 )
 
 // Options configures a [Log]. The zero value is Redis's defaults: fsync
-// everysec, a torn final record truncated with a warning.
+// everysec, a torn final record truncated with a warning, any other
+// damage refused.
 type Options struct {
 	// Fsync is the fsync policy; the zero value is FsyncEverySec.
 	Fsync FsyncPolicy
@@ -58,8 +59,19 @@ type Options struct {
 	// Strict refuses to open a log whose last file ends in a torn record
 	// (Redis's aof-load-truncated no): Replay returns a *CorruptError instead
 	// of truncating the tail. The zero value truncates, as Redis's default
-	// aof-load-truncated yes does.
+	// aof-load-truncated yes does. Strict also overrides Recover: every
+	// damage is refused.
 	Strict bool
+
+	// Recover makes Replay recover from damage other than a torn tail
+	// instead of refusing it: the log is cut at the first damaged record
+	// (the start of its command, or of its MULTI block) — everything after
+	// it copied aside first — so the caller holds every record before the
+	// damage and the log continues from there (point-in-time recovery, as
+	// redis-check-aof --fix would leave it, but automatic and with nothing
+	// deleted). Damage in an RDB base is refused all the same: no prefix of
+	// an RDB file can be trusted. The zero value refuses, as Redis does.
+	Recover bool
 
 	// LoadBase reads a base file in RDB format (one that starts with
 	// "REDIS") during Replay. It gets the file from its first byte; bytes it

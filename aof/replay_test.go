@@ -91,7 +91,8 @@ type corruptCase struct {
 	name   string
 	data   []byte
 	offset int64
-	proto  bool // the cause is a *resp.ProtocolError
+	proto  bool  // the cause is a *resp.ProtocolError
+	cut    int64 // where the damaged unit starts, if not at offset
 }
 
 func TestMidFileCorruption(t *testing.T) {
@@ -100,13 +101,13 @@ func TestMidFileCorruption(t *testing.T) {
 	damaged := bytes.Clone(b)
 	damaged[4] = 'x' // "$3" -> "x3"
 	cases := []corruptCase{
-		{"bad length prefix", cat(a, damaged, a), int64(len(a)), true},
-		{"garbage between records", cat(a, []byte("garbage\r\n"), b), int64(len(a)), true},
-		{"bulk without CRLF", cat(a, []byte("*1\r\n$1\r\nxyz"), b), int64(len(a)), true},
-		{"zero count", cat(a, []byte("*0\r\n"), b), int64(len(a)), true},
-		{"nested MULTI", cat(a, encode([]string{"MULTI"}), encode([]string{"MULTI"}), b), int64(len(a) + 15), false},
-		{"EXEC without MULTI", cat(a, encode([]string{"EXEC"}), b), int64(len(a)), false},
-		{"bad last record", cat(a, b, []byte("*1\r\n$x\r\n")), int64(len(a) + len(b)), true},
+		{"bad length prefix", cat(a, damaged, a), int64(len(a)), true, 0},
+		{"garbage between records", cat(a, []byte("garbage\r\n"), b), int64(len(a)), true, 0},
+		{"bulk without CRLF", cat(a, []byte("*1\r\n$1\r\nxyz"), b), int64(len(a)), true, 0},
+		{"zero count", cat(a, []byte("*0\r\n"), b), int64(len(a)), true, 0},
+		{"nested MULTI", cat(a, encode([]string{"MULTI"}), encode([]string{"MULTI"}), b), int64(len(a) + 15), false, int64(len(a))},
+		{"EXEC without MULTI", cat(a, encode([]string{"EXEC"}), b), int64(len(a)), false, 0},
+		{"bad last record", cat(a, b, []byte("*1\r\n$x\r\n")), int64(len(a) + len(b)), true, 0},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -125,8 +126,16 @@ func TestMidFileCorruption(t *testing.T) {
 				assert.Equal(t, tc.proto, errors.As(err, &pe))
 				assert.Contains(t, err.Error(), "corrupt record at offset "+strconv.FormatInt(tc.offset, 10))
 				assert.Equal(t, tc.data, m.file(incrPath(1)), "the file is left as it is")
-				q := incrPath(1) + ".corrupt-" + strconv.FormatInt(tc.offset, 10)
-				assert.Equal(t, tc.data[tc.offset:], m.file(q), "the tail is copied aside")
+				cut := tc.offset
+				if tc.cut != 0 {
+					cut = tc.cut
+				}
+				q := incrPath(1) + ".corrupt-" + strconv.FormatInt(cut, 10)
+				if strict {
+					q += ".1" // the first copy is never overwritten
+				}
+				assert.Equal(t, q, ce.Quarantine)
+				assert.Equal(t, tc.data[cut:], m.file(q), "the damaged unit on is copied aside")
 				assert.ErrorIs(t, l.Commit(), ErrNotReplayed)
 				require.NoError(t, l.Close())
 			}

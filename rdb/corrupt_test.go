@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -239,4 +240,22 @@ func TestErrorMessages(t *testing.T) {
 	ue := &UnsupportedError{Offset: 3, What: "stream value (type 15)"}
 	assert.Equal(t, "rdb: unsupported stream value (type 15) at offset 3", ue.Error())
 	assert.True(t, strings.HasPrefix(ErrChecksum.Error(), "rdb: "))
+}
+
+func TestWithPath(t *testing.T) {
+	ce := &CorruptError{Offset: 42, Err: errors.New("boom")}
+	err := WithPath(ce, "/d/base.rdb")
+	assert.Equal(t, "/d/base.rdb", ce.Path)
+	assert.Equal(t, "rdb: corrupt /d/base.rdb at offset 42: boom", err.Error())
+	wrapped := &CorruptError{Offset: 1, Err: errors.New("x")}
+	WithPath(fmt.Errorf("load: %w", wrapped), "/d/f")
+	assert.Equal(t, "/d/f", wrapped.Path, "found in the chain")
+	assert.Equal(t, "rdb: /d/base.rdb truncated at offset 7", (&CorruptError{Path: "/d/base.rdb", Offset: 7, Err: io.ErrUnexpectedEOF}).Error())
+	WithPath(ce, "/other")
+	assert.Equal(t, "/d/base.rdb", ce.Path, "a path already set stays")
+	ue := &UnsupportedError{Offset: 9, What: "stream value (type 15)"}
+	WithPath(ue, "/d/dump.rdb")
+	assert.Equal(t, "rdb: /d/dump.rdb: unsupported stream value (type 15) at offset 9", ue.Error())
+	plain := errors.New("plain")
+	assert.Equal(t, plain, WithPath(plain, "/x"))
 }

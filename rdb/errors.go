@@ -33,17 +33,44 @@ var ErrWriterClosed = errors.New("rdb: writer closed")
 // item that failed to decode; for a truncated file Err is
 // io.ErrUnexpectedEOF and Offset is where the missing bytes should have been.
 // It unwraps to both [ErrCorrupt] and Err.
+//
+// A [Reader] reads a stream and leaves Path empty; code that opened the
+// file by name sets it, as [os.PathError] names its file, so that every
+// report of damage says which file and where.
 type CorruptError struct {
+	Path   string // the file, when the caller knows it
 	Offset int64
 	Err    error
 }
 
 // Error implements error.
 func (e *CorruptError) Error() string {
-	if errors.Is(e.Err, io.ErrUnexpectedEOF) {
-		return fmt.Sprintf("rdb: file truncated at offset %d", e.Offset)
+	file := "file"
+	if e.Path != "" {
+		file = e.Path
 	}
-	return fmt.Sprintf("rdb: corrupt file at offset %d: %v", e.Offset, e.Err)
+	if errors.Is(e.Err, io.ErrUnexpectedEOF) {
+		return fmt.Sprintf("rdb: %s truncated at offset %d", file, e.Offset)
+	}
+	return fmt.Sprintf("rdb: corrupt %s at offset %d: %v", file, e.Offset, e.Err)
+}
+
+// WithPath returns err with Path set to path on the first *CorruptError
+// (or *UnsupportedError) in its chain that has none, so that a report names
+// the file; other errors are returned as they are. It changes the error in
+// place: call it on errors of a Reader the caller owns, before wrapping
+// them (fmt.Errorf renders the message of what it wraps when it is
+// called).
+func WithPath(err error, path string) error {
+	var ce *CorruptError
+	if errors.As(err, &ce) && ce.Path == "" {
+		ce.Path = path
+	}
+	var ue *UnsupportedError
+	if errors.As(err, &ue) && ue.Path == "" {
+		ue.Path = path
+	}
+	return err
 }
 
 // Unwrap returns [ErrCorrupt] and the underlying cause.
@@ -53,12 +80,16 @@ func (e *CorruptError) Unwrap() []error { return []error{ErrCorrupt, e.Err} }
 // than skip: What names it ("stream value (type 15)", "RDB version 11", ...).
 // Offset is where it starts. It unwraps to [ErrUnsupported].
 type UnsupportedError struct {
+	Path   string // the file, when the caller knows it (see WithPath)
 	Offset int64
 	What   string
 }
 
 // Error implements error.
 func (e *UnsupportedError) Error() string {
+	if e.Path != "" {
+		return fmt.Sprintf("rdb: %s: unsupported %s at offset %d", e.Path, e.What, e.Offset)
+	}
 	return fmt.Sprintf("rdb: unsupported %s at offset %d", e.What, e.Offset)
 }
 

@@ -18,12 +18,11 @@ func AppendReply(dst []byte, r Reply) []byte {
 // same as [AppendReply]) and 3 for RESP3, where Nil and NilArray are both
 // the null "_\r\n". Any other value of proto means RESP2.
 //
-// HELLO 3 will later need Kinds this package does not have yet, each with a
-// RESP2 fallback redis-server also uses: Map ("%N" with N pairs; RESP2
-// "*2N"), Set ("~N"; RESP2 "*N"), Double (",3.14"; RESP2 a bulk string),
-// Bool ("#t"/"#f"; RESP2 :1/:0), BigNumber ("("; RESP2 bulk), Verbatim
-// ("=N\r\ntxt:..."; RESP2 bulk without the "txt:") and Push (">N", for
-// pub/sub messages; RESP2 "*N").
+// The RESP3 kinds are written as RESP3 types under proto 3 and, under
+// RESP2, in the form redis-server falls back to: Map as "*2N" with keys and
+// values in turn, Set as "*N", Double and BigNumber as bulk strings of
+// their text, Bool as :1/:0, Verbatim as a bulk string without its "fmt:"
+// prefix.
 func AppendReplyProto(dst []byte, r Reply, proto int) []byte {
 	return appendReply(dst, &r, proto == 3)
 }
@@ -56,6 +55,51 @@ func appendReply(dst []byte, r *Reply, resp3 bool) []byte {
 			return append(dst, "_\r\n"...)
 		}
 		return append(dst, "*-1\r\n"...)
+	case Map, Set:
+		n, c := len(r.Elems), byte('*')
+		if resp3 {
+			c = '~'
+			if r.Kind == Map {
+				c, n = '%', n/2
+			}
+		}
+		dst = strconv.AppendInt(append(dst, c), int64(n), 10)
+		dst = append(dst, '\r', '\n')
+		for i := range r.Elems {
+			dst = appendReply(dst, &r.Elems[i], resp3)
+		}
+		return dst
+	case Double, BigNumber:
+		if !resp3 {
+			return appendBulk(dst, r.Str)
+		}
+		c := byte(',')
+		if r.Kind == BigNumber {
+			c = '('
+		}
+		return appendLine(append(dst, c), r.Str)
+	case Bool:
+		if resp3 {
+			if r.Int != 0 {
+				return append(dst, "#t\r\n"...)
+			}
+			return append(dst, "#f\r\n"...)
+		}
+		if r.Int != 0 {
+			return append(dst, ":1\r\n"...)
+		}
+		return append(dst, ":0\r\n"...)
+	case Verbatim:
+		if resp3 {
+			dst = strconv.AppendInt(append(dst, '='), int64(len(r.Str)), 10)
+			dst = append(dst, '\r', '\n')
+			dst = append(dst, r.Str...)
+			return append(dst, '\r', '\n')
+		}
+		if len(r.Str) >= 4 {
+			return appendBulk(dst, r.Str[4:])
+		}
+		return appendBulk(dst, r.Str)
 	}
 	return append(dst, "-ERR resp: invalid reply kind\r\n"...)
 }

@@ -35,6 +35,16 @@ func TestAppendReply(t *testing.T) {
 		{"nested", ArrayReply([]Reply{IntReply(1), ArrayReply([]Reply{NilReply, OK}), NilArr}),
 			"*3\r\n:1\r\n*2\r\n$-1\r\n+OK\r\n*-1\r\n", "*3\r\n:1\r\n*2\r\n_\r\n+OK\r\n_\r\n"},
 		{"invalid kind", Reply{}, "-ERR resp: invalid reply kind\r\n", ""},
+		{"map", Reply{Kind: Map, Elems: []Reply{BulkReply("a"), IntReply(1)}},
+			"*2\r\n$1\r\na\r\n:1\r\n", "%1\r\n$1\r\na\r\n:1\r\n"},
+		{"set", Reply{Kind: Set, Elems: []Reply{BulkReply("a")}}, "*1\r\n$1\r\na\r\n", "~1\r\n$1\r\na\r\n"},
+		{"double", Reply{Kind: Double, Str: "0.10000000000000001"},
+			"$19\r\n0.10000000000000001\r\n", ",0.10000000000000001\r\n"},
+		{"double inf", Reply{Kind: Double, Str: "inf"}, "$3\r\ninf\r\n", ",inf\r\n"},
+		{"true", Reply{Kind: Bool, Int: 1}, ":1\r\n", "#t\r\n"},
+		{"false", Reply{Kind: Bool}, ":0\r\n", "#f\r\n"},
+		{"big number", Reply{Kind: BigNumber, Str: "12"}, "$2\r\n12\r\n", "(12\r\n"},
+		{"verbatim", Reply{Kind: Verbatim, Str: "txt:hi"}, "$2\r\nhi\r\n", "=6\r\ntxt:hi\r\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -46,6 +46,11 @@ type ReaderOptions struct {
 	// and every CRLF checked (redis-server's network parser only skips two
 	// bytes where a CRLF belongs).
 	Strict bool
+	// KeepRESP3 makes [Reader.ReadReply] return the RESP3 types as the
+	// RESP3 kinds (Map, Set, Double, Bool, BigNumber, Verbatim) instead of
+	// folding them into RESP2 kinds; null "_" is still Nil and a push is an
+	// Array.
+	KeepRESP3 bool
 	// BigArg, when positive, reads every bulk of at least BigArg bytes that
 	// is not yet buffered whole into an allocation of exactly its size,
 	// made when its length line arrives, and fills it straight from the

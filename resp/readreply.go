@@ -8,7 +8,8 @@ import "bytes"
 // 0, a double or big number is a Bulk of its text, a verbatim string is a
 // Bulk without its "txt:" prefix, a blob error "!" is an Error, a map "%"
 // is an Array of its keys and values in turn, a set "~" or push ">" is an
-// Array, and an attribute "|" is read and dropped.
+// Array, and an attribute "|" is read and dropped. With
+// [ReaderOptions].KeepRESP3 the RESP3 types keep their own kinds instead.
 //
 // At a clean end of input it returns io.EOF, in the middle of a reply
 // io.ErrUnexpectedEOF, and for malformed input a *ProtocolError.
@@ -62,14 +63,26 @@ func (x *Reader) reply(depth int) (Reply, error) {
 	case '#':
 		switch string(body) {
 		case "t":
+			if x.opt.KeepRESP3 {
+				return Reply{Kind: Bool, Int: 1}, nil
+			}
 			return One, nil
 		case "f":
+			if x.opt.KeepRESP3 {
+				return Reply{Kind: Bool}, nil
+			}
 			return Zero, nil
 		}
 		return Reply{}, x.perr("resp: invalid boolean reply")
 	case ',', '(':
 		if len(body) == 0 {
 			return Reply{}, x.perr("resp: invalid number reply")
+		}
+		if x.opt.KeepRESP3 {
+			if kind == ',' {
+				return Reply{Kind: Double, Str: string(body)}, nil
+			}
+			return Reply{Kind: BigNumber, Str: string(body)}, nil
 		}
 		return Reply{Kind: Bulk, Str: string(body)}, nil
 	case '$', '=', '!':
@@ -88,6 +101,9 @@ func (x *Reader) reply(depth int) (Reply, error) {
 		case '=':
 			if len(s) < 4 || s[3] != ':' {
 				return Reply{}, x.perr("resp: invalid verbatim string")
+			}
+			if x.opt.KeepRESP3 {
+				return Reply{Kind: Verbatim, Str: s}, nil
 			}
 			return Reply{Kind: Bulk, Str: s[4:]}, nil
 		case '!':
@@ -121,6 +137,14 @@ func (x *Reader) aggregate(kind byte, body []byte, depth int) (Reply, error) {
 	}
 	if kind == '|' { // attributes annotate the reply that follows
 		return x.reply(depth)
+	}
+	if x.opt.KeepRESP3 {
+		switch kind {
+		case '%':
+			return Reply{Kind: Map, Elems: elems}, nil
+		case '~':
+			return Reply{Kind: Set, Elems: elems}, nil
+		}
 	}
 	return Reply{Kind: Array, Elems: elems}, nil
 }

@@ -104,3 +104,25 @@ func TestReadReplyLimits(t *testing.T) {
 	_, err = rd.ReadReply()
 	assert.EqualError(t, err, "resp: invalid aggregate length")
 }
+
+func TestReadReplyKeepRESP3(t *testing.T) {
+	in := "%1\r\n$1\r\na\r\n~1\r\n:1\r\n,0.5\r\n#t\r\n#f\r\n(12\r\n=6\r\ntxt:hi\r\n_\r\n"
+	want := []Reply{
+		{Kind: Map, Elems: []Reply{BulkReply("a"), {Kind: Set, Elems: []Reply{One}}}},
+		{Kind: Double, Str: "0.5"},
+		{Kind: Bool, Int: 1},
+		{Kind: Bool},
+		{Kind: BigNumber, Str: "12"},
+		{Kind: Verbatim, Str: "txt:hi"},
+		NilReply,
+	}
+	x := NewReader(strings.NewReader(in), ReaderOptions{KeepRESP3: true})
+	var out []byte
+	for _, w := range want {
+		r, err := x.ReadReply()
+		require.NoError(t, err)
+		assert.Equal(t, w, r)
+		out = AppendReplyProto(out, r, 3)
+	}
+	assert.Equal(t, in, string(out), "RESP3 kinds re-encode to the bytes read")
+}

@@ -2,10 +2,18 @@ package resp
 
 import "strconv"
 
-// Kind says which RESP2 type a [Reply] is.
+// Kind says which RESP type a [Reply] is.
 type Kind uint8
 
-// The reply kinds, one per RESP2 type. The zero Kind is not a valid reply.
+// The reply kinds, one per RESP2 type, then the RESP3 types a reply can
+// carry. The zero Kind is not a valid reply.
+//
+// Command handlers answer with the RESP2 kinds; the RESP3 kinds come from
+// places that must keep the distinction until the reply is written, such as
+// a Lua script's return value (the script decides the RESP3 type, the
+// caller's protocol decides how it is written). Each RESP3 kind has the
+// RESP2 form redis-server gives it for a RESP2 client (see
+// [AppendReplyProto]).
 const (
 	Status   Kind = iota + 1 // +OK: a simple string
 	Error                    // -ERR ...: an error line, Str holds the whole text
@@ -14,6 +22,13 @@ const (
 	Nil                      // $-1: the null bulk string
 	Array                    // *N: Elems holds the elements
 	NilArray                 // *-1: the null array
+
+	Map       // %N: Elems holds N keys and values in turn; RESP2 *2N
+	Set       // ~N: Elems holds the members; RESP2 *N
+	Double    // ,3.5: Str holds the text ("3.5", "inf", "-nan"); RESP2 a bulk string
+	Bool      // #t / #f: Int is 1 or 0; RESP2 :1 / :0
+	BigNumber // (123: Str holds the digits; RESP2 a bulk string
+	Verbatim  // =N txt:...: Str holds "fmt:text" (fmt is 3 bytes); RESP2 a bulk of text
 )
 
 // String returns the kind's RESP name, for messages and tests.
@@ -33,6 +48,18 @@ func (k Kind) String() string {
 		return "array"
 	case NilArray:
 		return "nil-array"
+	case Map:
+		return "map"
+	case Set:
+		return "set"
+	case Double:
+		return "double"
+	case Bool:
+		return "bool"
+	case BigNumber:
+		return "big-number"
+	case Verbatim:
+		return "verbatim"
 	}
 	return "kind(" + strconv.Itoa(int(k)) + ")"
 }
@@ -43,9 +70,9 @@ func (k Kind) String() string {
 // (Go strings are immutable, so that is safe).
 type Reply struct {
 	Kind  Kind
-	Str   string  // Status, Error and Bulk text
-	Int   int64   // Int
-	Elems []Reply // Array elements
+	Str   string  // Status, Error, Bulk, Double, BigNumber and Verbatim text
+	Int   int64   // Int; Bool (1 or 0)
+	Elems []Reply // Array, Set and Map elements (a Map's keys and values in turn)
 }
 
 // Common replies, shared to avoid rebuilding them.

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/kevydb/kevy"
@@ -22,8 +23,8 @@ import (
 // record at the end of a shard's last file (what a crash in the middle of
 // a write(2) would leave, which kill -9 cannot produce) must be cut off
 // with a warning, or refused under StrictAOF; a malformed record in the
-// middle must make Open fail, naming the file and offset, touching
-// nothing.
+// middle must be cut out of the log with a report by default, and make
+// Open fail under StrictAOF, naming the file and offset, touching nothing.
 
 // lastIncr returns the path of shard sh's last incr file, or "".
 func lastIncr(t *testing.T, dir string, sh int) string {
@@ -94,8 +95,11 @@ func tearTail(t *testing.T, dir string, shards int, rng *rand.Rand) {
 }
 
 // corruptMiddle breaks a record that is not the last of some shard's
-// last file, checks that Open fails naming the file and offset and
-// changes nothing, then repairs the file.
+// last file, checks that StrictAOF refuses to open, naming the file and
+// offset and changing nothing; that the default policy opens a copy of
+// the directory with the log cut before the damage, reporting it (an
+// EventAOFDamaged with the file and offset) and keeping the bytes it cut;
+// then repairs the file.
 func corruptMiddle(t *testing.T, dir string, shards int, rng *rand.Rand, cfg kevy.Config) {
 	t.Helper()
 	for _, sh := range rng.Perm(shards) {
@@ -114,9 +118,41 @@ func corruptMiddle(t *testing.T, dir string, shards int, rng *rand.Rand, cfg kev
 		bad := bytes.Clone(data)
 		bad[off] = '?'
 		require.NoError(t, os.WriteFile(path, bad, 0o644))
-		cfg.Dir = dir
-		_, err = kevy.Open(cfg)
-		require.Error(t, err, "Open accepts a malformed record at %s:%d", path, off)
+
+		// A copy, opened with the default policy, is repaired and reported.
+		cp := t.TempDir()
+		require.NoError(t, copyTree(dir, cp))
+		rel, err := filepath.Rel(dir, path)
+		require.NoError(t, err)
+		var mu sync.Mutex
+		var damaged []kevy.Event
+		dcfg := cfg
+		dcfg.Dir = cp
+		dcfg.OnEvent = func(ev kevy.Event) {
+			mu.Lock()
+			defer mu.Unlock()
+			if ev.Kind == kevy.EventAOFDamaged {
+				damaged = append(damaged, ev)
+			}
+		}
+		db, err := kevy.Open(dcfg)
+		require.NoError(t, err, "the default policy opens a log damaged at %s:%d", path, off)
+		require.NoError(t, db.Close())
+		require.Len(t, damaged, 1, "the damage at %s:%d is reported", path, off)
+		var ce *aof.CorruptError
+		require.ErrorAs(t, damaged[0].Err, &ce)
+		require.Equal(t, filepath.Join(cp, rel), ce.Path)
+		require.Equal(t, int64(off), ce.Offset)
+		kept, err := os.ReadFile(ce.Quarantine)
+		require.NoError(t, err)
+		// The cut is at the damaged record, or at the MULTI of its block.
+		require.True(t, bytes.HasSuffix(bad, kept) && len(kept) >= len(bad)-off, "the bytes cut are kept")
+
+		// StrictAOF refuses and changes nothing.
+		scfg := cfg
+		scfg.Dir, scfg.StrictAOF = dir, true
+		_, err = kevy.Open(scfg)
+		require.Error(t, err, "StrictAOF accepts a malformed record at %s:%d", path, off)
 		require.True(t, errors.Is(err, aof.ErrCorrupt), "a corrupt log is reported as such: %v", err)
 		require.Contains(t, err.Error(), filepath.Base(path), "the error names the file")
 		require.Contains(t, err.Error(), fmt.Sprint(off), "the error names the offset")
@@ -130,7 +166,7 @@ func corruptMiddle(t *testing.T, dir string, shards int, rng *rand.Rand, cfg kev
 		}
 		require.NoError(t, os.WriteFile(path, data, 0o644))
 		fig.tails.Add(1)
-		t.Logf("a malformed record at %s:%d was refused", filepath.Base(path), off)
+		t.Logf("a malformed record at %s:%d was refused (strict) and cut out of a copy (default)", filepath.Base(path), off)
 		return
 	}
 }

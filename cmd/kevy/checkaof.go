@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -10,18 +11,26 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 
+	"github.com/kevydb/kevy/aof"
+	"github.com/kevydb/kevy/rdb"
 	"github.com/kevydb/kevy/resp"
+	"github.com/kevydb/kevy/shard"
 )
 
-// kevy check-aof: validates append-only files the way redis-check-aof does
-// and reports the offset of the first problem. It accepts one .aof file, a
-// manifest, an appendonlydir, or a kevy data directory (every shard's
-// appendonlydir). --fix truncates a torn tail (a record cut short, or a
-// MULTI without its EXEC, at the end of the last file); damage in the middle
-// is reported and never "fixed", since truncating there would drop the
-// valid records after it.
+// kevy check-aof: validates append-only files with the rules kevy's Open
+// applies (package aof's Check), and reports the offset of the first
+// problem the way redis-check-aof does. It accepts one .aof file, a
+// manifest, an appendonlydir, or a kevy data directory. In a kevy data
+// directory every shard's commands are replayed too — each in a scratch
+// keyspace, one shard at a time — so that a record Open would refuse (an
+// unknown command, a wrong number of arguments, an error reply, a key of
+// another shard) is reported at the same file and offset as Open reports
+// it. --fix truncates a torn tail (a record cut short, or a MULTI without
+// its EXEC, at the end of the last file, with no valid record after it);
+// other damage is reported and never "fixed" here.
 
 func runCheckAOF(args []string) error {
 	fs := flag.NewFlagSet("check-aof", flag.ContinueOnError)
@@ -43,8 +52,8 @@ func runCheckAOF(args []string) error {
 		return err
 	}
 	bad := false
-	for _, files := range sets {
-		ok, err := checkAOFSet(os.Stdout, files, *fix, *yes, os.Stdin)
+	for _, set := range sets {
+		ok, err := checkAOFSet(os.Stdout, set, *fix, *yes, os.Stdin)
 		if err != nil {
 			return err
 		}
@@ -56,23 +65,46 @@ func runCheckAOF(args []string) error {
 	return nil
 }
 
-// aofSets resolves path to the sets of files to check, each in load order
-// (its last file is the one appended to).
-func aofSets(path string) ([][]string, error) {
+// aofSet is one log to check.
+type aofSet struct {
+	files []string // in load order; the last one is appended to
+	base  bool     // files[0] is the log's base
+	// kevy marks a shard of a kevy data directory, shard shard of shards
+	// with dbs databases: its commands are replayed too, as Open does.
+	kevy               bool
+	shard, shards, dbs int
+}
+
+// aofSets resolves path to the logs to check.
+func aofSets(path string) ([]aofSet, error) {
 	st, err := os.Stat(path)
 	if err != nil {
 		return nil, err
 	}
 	if !st.IsDir() {
 		if strings.HasSuffix(path, ".manifest") {
-			files, err := manifestFiles(path)
-			return [][]string{files}, err
+			files, base, err := manifestFiles(path)
+			return []aofSet{{files: files, base: base}}, err
 		}
-		return [][]string{{path}}, nil
+		head := make([]byte, 5)
+		if f, err := os.Open(path); err == nil {
+			n, _ := io.ReadFull(f, head)
+			head = head[:n]
+			f.Close()
+		}
+		return []aofSet{{files: []string{path}, base: string(head) == "REDIS"}}, nil
 	}
 	if m, _ := filepath.Glob(filepath.Join(path, "*.manifest")); len(m) == 1 {
-		files, err := manifestFiles(m[0])
-		return [][]string{files}, err
+		files, base, err := manifestFiles(m[0])
+		return []aofSet{{files: files, base: base}}, err
+	}
+	var meta struct{ Shards, Databases int }
+	kevyDir := false
+	if b, err := os.ReadFile(filepath.Join(path, "kevy.meta")); err == nil {
+		if err := json.Unmarshal(b, &meta); err != nil {
+			return nil, fmt.Errorf("%s: %w", filepath.Join(path, "kevy.meta"), err)
+		}
+		kevyDir = meta.Shards > 0 && meta.Databases > 0
 	}
 	dirs, _ := filepath.Glob(filepath.Join(path, "shard-*", "appendonlydir"))
 	if d := filepath.Join(path, "appendonlydir"); len(dirs) == 0 {
@@ -81,17 +113,23 @@ func aofSets(path string) ([][]string, error) {
 		}
 	}
 	sort.Strings(dirs)
-	var sets [][]string
+	var sets []aofSet
 	for _, d := range dirs {
 		m, _ := filepath.Glob(filepath.Join(d, "*.manifest"))
 		if len(m) != 1 {
 			return nil, fmt.Errorf("%s: want one manifest, found %d", d, len(m))
 		}
-		files, err := manifestFiles(m[0])
+		files, base, err := manifestFiles(m[0])
 		if err != nil {
 			return nil, err
 		}
-		sets = append(sets, files)
+		set := aofSet{files: files, base: base}
+		if idx, ok := strings.CutPrefix(filepath.Base(filepath.Dir(d)), "shard-"); ok && kevyDir {
+			if i, err := strconv.Atoi(idx); err == nil && i >= 0 {
+				set.kevy, set.shard, set.shards, set.dbs = true, i, meta.Shards, meta.Databases
+			}
+		}
+		sets = append(sets, set)
 	}
 	if len(sets) == 0 {
 		return nil, fmt.Errorf("%s: no AOF manifest, appendonlydir or shard directories", path)
@@ -99,11 +137,12 @@ func aofSets(path string) ([][]string, error) {
 	return sets, nil
 }
 
-// manifestFiles lists the base and incr files of a manifest in load order.
-func manifestFiles(path string) ([]string, error) {
+// manifestFiles lists the base and incr files of a manifest in load order,
+// and whether there is a base.
+func manifestFiles(path string) ([]string, bool, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	var base string
 	var incrs []string
@@ -114,7 +153,7 @@ func manifestFiles(path string) ([]string, error) {
 		}
 		words, ok := resp.SplitArgs(line)
 		if !ok || len(words)%2 != 0 {
-			return nil, fmt.Errorf("%s: line %d: invalid manifest line", path, i+1)
+			return nil, false, fmt.Errorf("%s: line %d: invalid manifest line", path, i+1)
 		}
 		kv := map[string]string{}
 		for j := 0; j < len(words); j += 2 {
@@ -128,122 +167,109 @@ func manifestFiles(path string) ([]string, error) {
 			incrs = append(incrs, name)
 		case "h":
 		default:
-			return nil, fmt.Errorf("%s: line %d: unknown file type %q", path, i+1, kv["type"])
+			return nil, false, fmt.Errorf("%s: line %d: unknown file type %q", path, i+1, kv["type"])
 		}
 	}
 	if base != "" {
-		return append([]string{base}, incrs...), nil
+		return append([]string{base}, incrs...), true, nil
 	}
-	return incrs, nil
+	return incrs, false, nil
 }
 
-// aofCheck is the result of checking one file.
-type aofCheck struct {
-	size   int64
-	okUpTo int64 // everything before is valid
-	torn   bool  // the problem is a torn tail (fixable by truncation)
-	msg    string
+// checkOptions are the rules for set: the reader's always, and for a kevy
+// shard the replay of every command in a scratch keyspace.
+func checkOptions(set aofSet) aof.CheckOptions {
+	opts := aof.CheckOptions{Base: set.base, LoadBase: func(r io.Reader) error {
+		rd := rdb.NewReader(r)
+		for {
+			if _, err := rd.Next(); err != nil {
+				if errors.Is(err, io.EOF) {
+					return nil
+				}
+				return err
+			}
+		}
+	}}
+	if set.kevy {
+		ks := shard.New(shard.Options{ID: set.shard, Databases: set.dbs})
+		ks.SetLogging(false)
+		r := shard.NewReplayer(ks, set.shards)
+		opts.LoadBase = r.LoadBase
+		opts.Apply = func(argv []string) error {
+			if err := r.Apply(argv); err != nil {
+				return fmt.Errorf("%w: %w", aof.ErrInvalidRecord, err)
+			}
+			return nil
+		}
+	}
+	return opts
 }
 
-// checkAOFFile reads the commands of an AOF file (or, for an RDB base, its
-// entries) and finds the first problem.
-func checkAOFFile(path string) (aofCheck, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return aofCheck{}, err
+// damageMsg describes a finding in redis-check-aof's words where it has
+// some.
+func damageMsg(f *aof.Finding) string {
+	var pe *resp.ProtocolError
+	switch {
+	case f.Base:
+		return "RDB preamble: " + f.Err.Error()
+	case f.Torn && strings.Contains(f.Err.Error(), "MULTI without EXEC"):
+		return "Reached EOF before reading EXEC for MULTI"
+	case f.Torn:
+		return "the last command is truncated"
+	case errors.As(f.Err, &pe):
+		return pe.Error()
 	}
-	res := aofCheck{size: int64(len(data)), okUpTo: int64(len(data))}
-	if bytes.HasPrefix(data, []byte("REDIS")) {
-		if _, err := checkRDBData(data); err != nil {
-			res.okUpTo, res.msg = rdbErrOffset(err), "RDB preamble: "+err.Error()
-		}
-		return res, nil
-	}
-	rd := resp.NewReader(bytes.NewReader(data), resp.ReaderOptions{Strict: true})
-	multiAt := int64(-1)
-	for {
-		args, err := rd.ReadArgs()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if errors.Is(err, io.ErrUnexpectedEOF) {
-			res.okUpTo, res.torn, res.msg = rd.Offset(), true, "the last command is truncated"
-			if multiAt >= 0 {
-				res.okUpTo = multiAt
-			}
-			return res, nil
-		}
-		if err != nil {
-			res.okUpTo, res.msg = rd.Offset(), err.Error()
-			return res, nil
-		}
-		switch strings.ToLower(string(args[0])) {
-		case "multi":
-			if multiAt >= 0 {
-				res.okUpTo, res.msg = rd.Offset(), "Unexpected MULTI"
-				return res, nil
-			}
-			multiAt = rd.Offset()
-		case "exec":
-			if multiAt < 0 {
-				res.okUpTo, res.msg = rd.Offset(), "Unexpected EXEC"
-				return res, nil
-			}
-			multiAt = -1
-		}
-	}
-	if multiAt >= 0 {
-		res.okUpTo, res.torn, res.msg = multiAt, true, "Reached EOF before reading EXEC for MULTI"
-	}
-	return res, nil
+	return f.Err.Error()
 }
 
-// checkAOFSet checks the files of one AOF in order, prints the report and
+// checkAOFSet checks the files of one log in order, prints the report and
 // fixes a torn tail of the last file when asked. It reports whether the
-// set is valid (after a fix).
-func checkAOFSet(w io.Writer, files []string, fix, yes bool, in io.Reader) (bool, error) {
-	for i, f := range files {
-		res, err := checkAOFFile(f)
+// log is valid (after a fix).
+func checkAOFSet(w io.Writer, set aofSet, fix, yes bool, in io.Reader) (bool, error) {
+	f, err := aof.Check(set.files, checkOptions(set))
+	if err != nil {
+		return false, err
+	}
+	for _, file := range set.files {
+		if f == nil || file != f.Path {
+			fmt.Fprintf(w, "AOF %s is valid\n", file)
+			continue
+		}
+		data, err := os.ReadFile(file)
 		if err != nil {
 			return false, err
 		}
-		name := filepath.Base(f)
-		lines := 0
-		if res.okUpTo < res.size {
-			if data, err := os.ReadFile(f); err == nil {
-				lines = bytes.Count(data[:res.okUpTo], []byte("\n")) + 1
-			}
-		}
-		if res.okUpTo == res.size {
-			fmt.Fprintf(w, "AOF %s is valid\n", f)
-			continue
-		}
-		fmt.Fprintf(w, "0x%8x: %s\n", res.okUpTo, res.msg)
+		size, cut := int64(len(data)), min(f.Cut, int64(len(data)))
+		lines := bytes.Count(data[:cut], []byte("\n")) + 1
+		fmt.Fprintf(w, "0x%8x: %s\n", f.Offset, damageMsg(f))
 		fmt.Fprintf(w, "AOF analyzed: filename=%s, size=%d, ok_up_to=%d, ok_up_to_line=%d, diff=%d\n",
-			name, res.size, res.okUpTo, lines, res.size-res.okUpTo)
-		last := i == len(files)-1
-		if !res.torn || !last {
+			filepath.Base(file), size, cut, lines, size-cut)
+		if !f.Torn {
 			fmt.Fprintf(w, "AOF %s is corrupt at offset %d: not a torn tail, so --fix will not truncate it (that would drop the records after it)\n",
-				f, res.okUpTo)
+				file, f.Offset)
+			if set.kevy && !f.Base {
+				fmt.Fprintf(w, "Opening the store cuts the log at offset %d and keeps the rest aside (unless StrictAOF, which refuses)\n", cut)
+			}
 			return false, nil
 		}
 		if !fix {
-			fmt.Fprintf(w, "AOF %s is not valid. Use the --fix option to try fixing it.\n", f)
+			fmt.Fprintf(w, "AOF %s is not valid. Use the --fix option to try fixing it.\n", file)
 			return false, nil
 		}
 		if !yes {
 			fmt.Fprintf(w, "This will shrink the AOF %s from %d bytes, with %d bytes, to %d bytes\nContinue? [y/N]: ",
-				f, res.size, res.size-res.okUpTo, res.okUpTo)
+				file, size, size-cut, cut)
 			answer, _ := bufio.NewReader(in).ReadString('\n')
 			if !strings.HasPrefix(strings.ToLower(strings.TrimSpace(answer)), "y") {
 				fmt.Fprintln(w, "Aborting...")
 				return false, nil
 			}
 		}
-		if err := truncateFile(f, res.okUpTo); err != nil {
-			return false, fmt.Errorf("failed to truncate AOF %s: %w", f, err)
+		if err := truncateFile(file, cut); err != nil {
+			return false, fmt.Errorf("failed to truncate AOF %s: %w", file, err)
 		}
-		fmt.Fprintf(w, "Successfully truncated AOF %s\n", f)
+		fmt.Fprintf(w, "Successfully truncated AOF %s\n", file)
+		return true, nil
 	}
 	return true, nil
 }

@@ -12,8 +12,9 @@ import (
 )
 
 // kevy check-rdb: validates an RDB file (every record and the checksum) and
-// reports the offset of the first problem, in the spirit of
-// redis-check-rdb.
+// reports the file and offset of the first problem, in the spirit of
+// redis-check-rdb (an AOF's RDB base is checked by check-aof, with the
+// rules Open applies).
 
 func runCheckRDB(args []string) error {
 	fs := flag.NewFlagSet("check-rdb", flag.ContinueOnError)
@@ -27,23 +28,37 @@ func runCheckRDB(args []string) error {
 		fs.Usage()
 		return errSilent
 	}
-	data, err := os.ReadFile(fs.Arg(0))
+	ok, err := checkRDB(os.Stdout, fs.Arg(0))
 	if err != nil {
 		return err
 	}
-	fmt.Printf("[offset 0] Checking RDB file %s\n", fs.Arg(0))
-	st, err := checkRDBData(data)
-	if err != nil {
-		fmt.Println("--- RDB ERROR DETECTED ---")
-		fmt.Printf("[offset %d] %v\n", rdbErrOffset(err), err)
-		fmt.Printf("[info] %d keys read\n", st.keys)
+	if !ok {
 		return errSilent
 	}
-	fmt.Printf("[info] %d keys read\n", st.keys)
-	fmt.Printf("[info] %d expires\n", st.expires)
-	fmt.Printf("[info] %d already expired\n", st.expired)
-	fmt.Printf("[offset %d] \\o/ RDB looks OK! \\o/\n", st.end)
 	return nil
+}
+
+// checkRDB checks the RDB file path, prints the report to w and says
+// whether the file is valid.
+func checkRDB(w io.Writer, path string) (bool, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return false, err
+	}
+	fmt.Fprintf(w, "[offset 0] Checking RDB file %s\n", path)
+	st, err := checkRDBData(data)
+	if err != nil {
+		err = rdb.WithPath(err, path)
+		fmt.Fprintln(w, "--- RDB ERROR DETECTED ---")
+		fmt.Fprintf(w, "[offset %d] %v\n", rdbErrOffset(err), err)
+		fmt.Fprintf(w, "[info] %d keys read\n", st.keys)
+		return false, nil
+	}
+	fmt.Fprintf(w, "[info] %d keys read\n", st.keys)
+	fmt.Fprintf(w, "[info] %d expires\n", st.expires)
+	fmt.Fprintf(w, "[info] %d already expired\n", st.expired)
+	fmt.Fprintf(w, "[offset %d] \\o/ RDB looks OK! \\o/\n", st.end)
+	return true, nil
 }
 
 type rdbStats struct {

@@ -12,12 +12,16 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/kevydb/kevy"
+	"github.com/kevydb/kevy/aof"
 	"github.com/kevydb/kevy/internal/redistest"
+	"github.com/kevydb/kevy/rdb"
+	"github.com/kevydb/kevy/shard"
 )
 
 var okUpTo = regexp.MustCompile(`ok_up_to=(\d+)`)
@@ -39,7 +43,7 @@ func TestCheckAOFAgreesWithRedis(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			f := copyFile(t, filepath.Join("..", "..", "aof", "testdata", name), t.TempDir())
 			var out bytes.Buffer
-			ok, err := checkAOFSet(&out, []string{f}, false, false, nil)
+			ok, err := checkAOFSet(&out, aofSet{files: []string{f}}, false, false, nil)
 			require.NoError(t, err)
 			redisOut, rerr := exec.Command(bin, f).CombinedOutput()
 			assert.Equal(t, rerr == nil, ok, "verdict; ours:\n%s\nredis:\n%s", out.String(), redisOut)
@@ -56,26 +60,26 @@ func TestCheckAOFFix(t *testing.T) {
 	torn := copyFile(t, filepath.Join("..", "..", "aof", "testdata", "torn-record.aof"), dir)
 	var out bytes.Buffer
 	// Without --yes it asks; "n" aborts and changes nothing.
-	ok, err := checkAOFSet(&out, []string{torn}, true, false, strings.NewReader("n\n"))
+	ok, err := checkAOFSet(&out, aofSet{files: []string{torn}}, true, false, strings.NewReader("n\n"))
 	require.NoError(t, err)
 	assert.False(t, ok)
 	assert.Contains(t, out.String(), "Aborting")
 	st, _ := os.Stat(torn)
 	assert.Equal(t, int64(52), st.Size())
 	out.Reset()
-	ok, err = checkAOFSet(&out, []string{torn}, true, false, strings.NewReader("y\n"))
+	ok, err = checkAOFSet(&out, aofSet{files: []string{torn}}, true, false, strings.NewReader("y\n"))
 	require.NoError(t, err)
 	assert.True(t, ok, out.String())
 	st, _ = os.Stat(torn)
 	assert.Equal(t, int64(27), st.Size())
 	out.Reset()
-	ok, _ = checkAOFSet(&out, []string{torn}, false, false, nil)
+	ok, _ = checkAOFSet(&out, aofSet{files: []string{torn}}, false, false, nil)
 	assert.True(t, ok, out.String())
 
 	// Damage that is not a torn tail is reported, never truncated.
 	bad := copyFile(t, filepath.Join("..", "..", "aof", "testdata", "corrupt.aof"), dir)
 	out.Reset()
-	ok, err = checkAOFSet(&out, []string{bad}, true, true, nil)
+	ok, err = checkAOFSet(&out, aofSet{files: []string{bad}}, true, true, nil)
 	require.NoError(t, err)
 	assert.False(t, ok)
 	assert.Contains(t, out.String(), "corrupt at offset 27")
@@ -102,7 +106,7 @@ func TestCheckAOFDataDir(t *testing.T) {
 		assert.True(t, ok, out.String())
 	}
 	// Tear the last file of shard 0.
-	last := sets[0][len(sets[0])-1]
+	last := sets[0].files[len(sets[0].files)-1]
 	f, err := os.OpenFile(last, os.O_APPEND|os.O_WRONLY, 0)
 	require.NoError(t, err)
 	_, err = f.WriteString("*3\r\n$3\r\nSET\r\n$1\r\nx")
@@ -252,3 +256,126 @@ func TestCheckRDBReportsDamage(t *testing.T) {
 }
 
 func sprint(v any) string { return fmt.Sprint(v) }
+
+// TestCheckAOFAgreesWithOpen: on a kevy data directory, check-aof reports
+// every damage Open finds at the same file and offset — records that
+// cannot be applied included — and, like Open, tells a damaged length
+// with valid records after it from a torn tail.
+func TestCheckAOFAgreesWithOpen(t *testing.T) {
+	src := t.TempDir()
+	db, err := kevy.Open(kevy.Config{Dir: src, Shards: 2})
+	require.NoError(t, err)
+	ctx := context.Background()
+	for i := range 60 {
+		require.NoError(t, db.Set(ctx, "k"+strconv.Itoa(i), strings.Repeat("v", 100), time.Hour))
+	}
+	require.NoError(t, db.Close())
+	sets, err := aofSets(src)
+	require.NoError(t, err)
+	require.Len(t, sets, 2)
+	require.True(t, sets[0].kevy)
+	incr := sets[0].files[len(sets[0].files)-1]
+	orig, err := os.ReadFile(incr)
+	require.NoError(t, err)
+	// The second SET of shard 0 is damaged.
+	second := bytes.Index(orig[bytes.Index(orig, []byte("*5\r\n$3\r\nSET"))+1:], []byte("*5\r\n$3\r\nSET")) +
+		bytes.Index(orig, []byte("*5\r\n$3\r\nSET")) + 1
+	replace := func(old, new string) func([]byte) []byte {
+		return func(b []byte) []byte {
+			i := bytes.Index(b[second:], []byte(old))
+			require.GreaterOrEqual(t, i, 0)
+			return append(append(bytes.Clone(b[:second+i]), new...), b[second+i+len(old):]...)
+		}
+	}
+	damages := []struct {
+		name string
+		fn   func([]byte) []byte
+		torn bool
+	}{
+		{"unknown command", replace("SET", "SEU"), false},
+		{"bad option", replace("PXAT", "PXAX"), false},
+		{"garbage", replace("*5\r\n", "*5\rx"), false},
+		{"damaged length with valid records after", func(b []byte) []byte {
+			i := bytes.LastIndex(b[:len(b)-300], []byte("$100\r\n"))
+			b[i+1] = '9' // runs past the end of the file
+			return b
+		}, false},
+		{"torn tail", func(b []byte) []byte { return b[:len(b)-30] }, true},
+	}
+	for _, d := range damages {
+		t.Run(d.name, func(t *testing.T) {
+			dir := t.TempDir()
+			require.NoError(t, os.CopyFS(dir, os.DirFS(src)))
+			sets, err := aofSets(dir)
+			require.NoError(t, err)
+			p := sets[0].files[len(sets[0].files)-1]
+			require.NoError(t, os.WriteFile(p, d.fn(bytes.Clone(orig)), 0o644))
+			var out bytes.Buffer
+			ok, err := checkAOFSet(&out, sets[0], false, false, nil)
+			require.NoError(t, err)
+			assert.False(t, ok)
+			_, err = kevy.Open(kevy.Config{Dir: dir, Shards: 2, StrictAOF: true})
+			var ce *aof.CorruptError
+			require.ErrorAs(t, err, &ce)
+			assert.Equal(t, p, ce.Path)
+			assert.Contains(t, out.String(), fmt.Sprintf("0x%8x: ", ce.Offset), out.String())
+			if d.torn {
+				assert.Contains(t, out.String(), "Use the --fix option")
+			} else {
+				assert.Contains(t, out.String(), fmt.Sprintf("AOF %s is corrupt at offset %d", p, ce.Offset))
+			}
+			if strings.HasPrefix(d.name, "damaged length") {
+				assert.Contains(t, out.String(), "a valid record follows")
+			}
+		})
+	}
+	// A key of the other shard: found only with the shard's place known.
+	dir := t.TempDir()
+	require.NoError(t, os.CopyFS(dir, os.DirFS(src)))
+	sets, err = aofSets(dir)
+	require.NoError(t, err)
+	p := sets[1].files[len(sets[1].files)-1]
+	data, err := os.ReadFile(p)
+	require.NoError(t, err)
+	i := bytes.Index(data, []byte("$2\r\nk"))
+	require.Positive(t, i)
+	r := shard.NewRouter(2)
+	var stray string
+	for c := 'a'; c <= 'z' && stray == ""; c++ {
+		for d := '0'; d <= '9'; d++ {
+			if k := string([]rune{c, d}); r.Shard(k) == 0 {
+				stray = k
+				break
+			}
+		}
+	}
+	copy(data[i+4:], stray)
+	require.NoError(t, os.WriteFile(p, data, 0o644))
+	var out bytes.Buffer
+	ok, err := checkAOFSet(&out, sets[1], false, false, nil)
+	require.NoError(t, err)
+	assert.False(t, ok)
+	assert.Contains(t, out.String(), "belongs to shard 0 of 2, not to shard 1")
+	ok, err = checkAOFSet(&out, aofSet{files: sets[1].files}, false, false, nil)
+	require.NoError(t, err)
+	assert.True(t, ok, "a lone file is checked as Redis's: its records parse")
+}
+
+// TestCheckRDBNamesTheFile: check-rdb reports the file and the offset.
+func TestCheckRDBNamesTheFile(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "dump.rdb")
+	var buf bytes.Buffer
+	w := rdb.NewWriter(&buf, rdb.WriterOptions{})
+	require.NoError(t, w.WriteEntry(&rdb.Entry{Key: "k", Type: rdb.TypeString, Str: "value"}))
+	require.NoError(t, w.Close())
+	data := buf.Bytes()
+	data[len(data)-2] ^= 1
+	require.NoError(t, os.WriteFile(p, data, 0o644))
+	var out bytes.Buffer
+	ok, err := checkRDB(&out, p)
+	require.NoError(t, err)
+	assert.False(t, ok)
+	assert.Contains(t, out.String(), "rdb: corrupt "+p+" at offset")
+	assert.Contains(t, out.String(), "checksum mismatch")
+}

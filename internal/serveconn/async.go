@@ -7,6 +7,8 @@ import (
 	"os"
 	"sync"
 	"time"
+
+	"github.com/kevydb/kevy/bus"
 )
 
 // Subscriber mode. A subscribed connection must take commands and deliver
@@ -177,7 +179,15 @@ func (c *Conn) receive() error {
 			if rctx.Err() != nil {
 				return nil // input to read, or the connection ends
 			}
-			// Cut off by the bus (it fell behind) or the store closed.
+			if errors.Is(err, bus.ErrSlowSubscriber) {
+				// The bus's queue for this client is bounded by the same
+				// pubsub limit as the output queue (SubscriberLimit):
+				// whichever fills first, the client overcame its output
+				// buffer limit, as Redis reports it.
+				c.Kill()
+				return errOutputBuffer
+			}
+			// The store closed.
 			c.log.Warn("kevy: subscriber closed", "addr", c.cl.Addr, "err", err)
 			c.quit = true
 			return nil
