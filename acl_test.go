@@ -61,13 +61,20 @@ func TestConnACL(t *testing.T) {
 		assert.Equal(t, "ERR BY option of SORT denied due to insufficient ACL permissions.",
 			c.Exec(ctx, "SORT", "app:1", "BY", "x_*").Str)
 		assert.Equal(t, "NOPERM this user has no permissions to run the 'flushall' command", c.Exec(ctx, "FLUSHALL").Str)
-		r, ok := c.ScriptPermit("GET", "secret")
+		// What a script's redis.call of the user meets.
+		text, ok := c.ScriptACL(true, "GET", "secret")
 		assert.False(t, ok)
-		assert.Equal(t, "ERR The user executing the script can't access at least one of the keys mentioned in the command arguments", r.Str)
-		_, ok = c.ScriptPermit("GET", "app:1")
+		assert.Equal(t, "The user executing the script can't access at least one of the keys mentioned in the command arguments", text)
+		_, ok = c.ScriptACL(true, "GET", "app:1")
 		assert.True(t, ok)
-		log := db.Exec(ctx, "ACL", "LOG", "1")
-		require.Len(t, log.Elems, 1)
+		text, ok = c.ScriptACL(false, "FLUSHALL", "x", "y") // redis.acl_check_cmd: no arity, no log
+		assert.False(t, ok)
+		assert.Equal(t, "The user executing the script can't run this command or subcommand", text)
+		r, ok := c.ScriptSort("SORT", "app:1", "GET", "#")
+		assert.False(t, ok)
+		assert.Equal(t, "ERR GET option of SORT denied due to insufficient ACL permissions.", r.Str)
+		log := db.Exec(ctx, "ACL", "LOG")
+		require.NotEmpty(t, log.Elems)
 		assert.Equal(t, "lua", log.Elems[0].Elems[5].Str)
 		assert.Equal(t, "secret", log.Elems[0].Elems[7].Str)
 

@@ -175,23 +175,46 @@ func (c *Conn) execPermit(cmd *shard.Command, args []string) (resp.Reply, bool) 
 	return c.sortPermit(u, cmd, args)
 }
 
-// scriptPermit is the check the scripting engine must make before each
-// redis.call and redis.pcall of a script that c runs, as Redis's
-// scriptVerifyACL does: the ACL of c's user (logged with context "lua")
-// and SORT's refusal of BY and GET patterns. It returns the error the call
-// gets ("ERR The user executing the script can't ..."; redis.call raises
-// it with the script's location appended, as Redis does).
-func (c *Conn) scriptPermit(cmd *shard.Command, args []string) (resp.Reply, bool) {
+// The checks of a script's commands, for the scripting engine's
+// script.Caller (package internal/script), as the connection that runs the
+// script: scriptACL implements script.ACLChecker (called before each
+// redis.call and pcall, and by redis.acl_check_cmd), scriptSort is what
+// Caller.Call must ask before running SORT or SORT_RO (Redis refuses BY and
+// GET patterns when the command runs).
+
+// scriptACL reports whether c's user may run args from a script, and the
+// error text when not ("The user executing the script can't ..."),
+// logged with context "lua" when logDenial. The command is looked up
+// without checking its arity, as redis.acl_check_cmd does.
+func (c *Conn) scriptACL(args []string, logDenial bool) (string, bool) {
+	if len(args) == 0 {
+		return "", true
+	}
+	cmd := shard.Lookup(args[0])
+	if cmd != nil && cmd.Subs != nil && len(args) >= 2 {
+		cmd = cmd.Subs[lowerASCII(args[1])]
+	}
+	if cmd == nil {
+		return "", true // unknown: the runtime answers
+	}
 	u := c.currentUser()
 	if u.Unrestricted() {
-		return resp.Reply{}, true
+		return "", true
 	}
 	r, pos := u.Check(cmd, args)
-	if r != acl.Allowed {
-		c.aclLog(r, acl.Lua, cmd, args, pos)
-		return resp.Err("ERR " + acl.ScriptMessage(r)), false
+	if r == acl.Allowed {
+		return "", true
 	}
-	return c.sortPermit(u, cmd, args)
+	if logDenial {
+		c.aclLog(r, acl.Lua, cmd, args, pos)
+	}
+	return acl.ScriptMessage(r), false
+}
+
+// scriptSort is SORT's refusal of BY and GET patterns to a script whose
+// user lacks read access to every key.
+func (c *Conn) scriptSort(cmd *shard.Command, args []string) (resp.Reply, bool) {
+	return c.sortPermit(c.currentUser(), cmd, args)
 }
 
 // logContext is the ACL log's context of a denial: "multi" in a

@@ -2,12 +2,17 @@ package kevy
 
 import "github.com/kevydb/kevy/shard"
 
-// ScriptPermit exposes the check the scripting engine makes before each
-// redis.call (conn_acl.go), for tests until scripting calls it.
-func (c *Conn) ScriptPermit(args ...string) (Reply, bool) {
+// ScriptACL and ScriptSort expose the checks the scripting engine makes
+// for a script's commands (conn_acl.go), for tests until the engine calls
+// them.
+func (c *Conn) ScriptACL(logDenial bool, args ...string) (string, bool) {
+	return c.scriptACL(args, logDenial)
+}
+
+func (c *Conn) ScriptSort(args ...string) (Reply, bool) {
 	cmd, errRep := shard.Resolve(args)
 	if cmd == nil {
 		return errRep, false
 	}
-	return c.scriptPermit(cmd, args)
+	return c.scriptSort(cmd, args)
 }

@@ -206,15 +206,24 @@ func (c *Command) HasKeys() bool { return c.keys.hasKeys }
 // KeyRefs appends to dst the keys of the command's arguments args with
 // their flags, found as Redis's getKeysFromCommandWithSpecs does: from the
 // key specs when their flags are reliable and they find the keys, else
-// with the command's own key finder; no keys when neither applies. args
-// must have passed the arity check.
+// with the command's own key finder; no keys when neither applies. Every
+// position is within args, whatever their number (a script's
+// redis.acl_check_cmd checks commands without their arity).
 func (c *Command) KeyRefs(args []string, dst []KeyRef) []KeyRef {
 	if c.keys.useSpecs {
 		if out, ok := c.keysFromSpecs(args, dst); ok {
 			return out
 		}
 	}
-	return c.procKeys(args, dst)
+	start := len(dst)
+	dst = c.procKeys(args, dst)
+	kept := dst[:start]
+	for _, k := range dst[start:] {
+		if k.Pos < len(args) {
+			kept = append(kept, k)
+		}
+	}
+	return kept
 }
 
 // keysFromSpecs is Redis's getKeysUsingKeySpecs with the default search
@@ -301,6 +310,9 @@ func (c *Command) keysFromSpecs(args []string, dst []KeyRef) ([]KeyRef, bool) {
 // numKeysGetKeys is Redis's genericGetKeys with a key step of 1:
 // [destkey] numkeys key ... options.
 func numKeysGetKeys(args []string, dst []KeyRef, storeOfs, countOfs, firstOfs int) []KeyRef {
+	if countOfs >= len(args) {
+		return dst
+	}
 	num := atoi(args[countOfs])
 	if num < 1 || num > int64(len(args)-firstOfs) {
 		return dst
@@ -409,8 +421,8 @@ loop:
 // setGetKeys: SET's key is read too when GET is given (matched as Redis
 // does, by a case-insensitive "get" from the fourth argument on).
 func setGetKeys(args []string, dst []KeyRef) []KeyRef {
-	for _, a := range args[3:] {
-		if EqualFold(a, "get") {
+	for i := 3; i < len(args); i++ {
+		if EqualFold(args[i], "get") {
 			return append(dst, KeyRef{Pos: 1, Flags: KeyRW | KeyAccess | KeyUpdate})
 		}
 	}

@@ -154,3 +154,69 @@ func specLiteral(t *testing.T, v redistest.Value) string {
 
 var keyFlagConst = []string{"RO", "RW", "OW", "RM", "Access", "Update", "Insert", "Delete",
 	"NotKey", "Incomplete", "VariableFlags"}
+
+// TestKeyRefsMatchRedis compares the keys and flags KeyRefs finds with
+// redis-server's COMMAND GETKEYSANDFLAGS (which uses the same
+// getKeysFromCommandWithSpecs), for invocations of every way of finding
+// keys: specs by index and keyword, ranges and key counts, the key finders
+// of SORT, SET and the numkeys commands, with valid and invalid counts.
+func TestKeyRefsMatchRedis(t *testing.T) {
+	srv := redistest.Start(t)
+	cl := srv.Client(t)
+	for _, line := range []string{
+		"get k", "set k v", "set k v get", "set k v EX 10 GET", "mset a 1 b 2", "mget a b c",
+		"copy a b", "copy a b replace", "lmove a b left right", "rpoplpush a b", "blmove a b left right 0",
+		"zunionstore d 2 a b", "zunionstore d 2 a b weights 1 2", "zunionstore d 3 a b",
+		"zinter 2 a b", "zdiff 1 a", "sintercard 2 a b limit 1", "zintercard 1 a",
+		"lmpop 2 a b left", "lmpop 1 a left count 2", "blmpop 0 2 a b left", "zmpop 1 a min", "bzmpop 0 1 a min",
+		"sort k", "sort k by w_* get # get o_* store d", "sort k store d store e", "sort k limit 0 1 store d",
+		"sort_ro k by x", "del a b c", "exists a b", "rename a b", "smove a b m", "zrangestore d s 0 -1",
+		"object encoding k", "memory usage k", "getex k persist", "getdel k", "incr k",
+		"hset h f v", "lpush l a b", "touch a b", "unlink a", "expire k 10", "append k v",
+		"zunionstore d 0 a", "zinter 0 a",
+	} {
+		args := strings.Fields(line)
+		c, errRep := Resolve(args)
+		require.NotNil(t, c, "%s: %s", line, errRep.Str)
+		want := cl.MustDo(t, append([]string{"COMMAND", "GETKEYSANDFLAGS"}, args...)...)
+		var exp []string
+		if want.Type == '*' {
+			for _, e := range want.Array {
+				var fl []string
+				for _, f := range e.Array[1].Array {
+					fl = append(fl, f.Str)
+				}
+				exp = append(exp, e.Array[0].Str+" "+strings.Join(fl, "|"))
+			}
+		}
+		var got []string
+		for _, k := range c.KeyRefs(args, nil) {
+			got = append(got, args[k.Pos]+" "+strings.Join(k.Flags.Names(), "|"))
+		}
+		assert.Equal(t, exp, got, line)
+	}
+}
+
+// TestKeyRefsAnyArgc: whatever the number of arguments (a script's
+// redis.acl_check_cmd checks commands without their arity), KeyRefs
+// neither panics nor points past them.
+func TestKeyRefsAnyArgc(t *testing.T) {
+	words := []string{"k", "2", "store", "get", "keys", "streams", "limit", "by", "-1", "x"}
+	for _, c := range Commands() {
+		cmds := []*Command{c}
+		if c.Subs != nil {
+			cmds = c.SubCommands()
+		}
+		for _, cmd := range cmds {
+			for n := 1; n <= 9; n++ {
+				args := make([]string, n)
+				for i := range args {
+					args[i] = words[(i*7+n)%len(words)]
+				}
+				for _, k := range cmd.KeyRefs(args, nil) {
+					assert.Less(t, k.Pos, n, "%s %q", cmd.FullName, args)
+				}
+			}
+		}
+	}
+}
