@@ -2,6 +2,7 @@ package kevy
 
 import (
 	"context"
+	"strings"
 	"sync"
 
 	"github.com/kevydb/kevy/internal/acl"
@@ -79,6 +80,46 @@ func (c *Conn) cmdACL(_ context.Context, args []string) resp.Reply {
 		self = aclClient{c}
 	}
 	return c.s.access.acl.Command(args, self)
+}
+
+// redacted returns args with the secrets Redis hides from the slow log
+// replaced by "(redacted)": AUTH's arguments, HELLO's AUTH user and
+// password, ACL SETUSER's name and rules, CONFIG SET requirepass's value.
+func redacted(cmd *shard.Command, args []string) []string {
+	var hide func(i int) bool
+	switch cmd.FullName {
+	case "auth":
+		hide = func(i int) bool { return i >= 1 }
+	case "acl|setuser":
+		hide = func(i int) bool { return i >= 2 }
+	case "hello":
+		secret := map[int]bool{}
+		for i := 2; i < len(args); i++ {
+			switch {
+			case strings.EqualFold(args[i], "auth") && i+2 < len(args):
+				secret[i+1], secret[i+2] = true, true
+				i += 2
+			case strings.EqualFold(args[i], "setname") && i+1 < len(args):
+				i++
+			}
+		}
+		if len(secret) == 0 {
+			return args
+		}
+		hide = func(i int) bool { return secret[i] }
+	case "config|set":
+		hide = func(i int) bool { return i >= 3 && i%2 == 1 && strings.EqualFold(args[i-1], "requirepass") }
+	default:
+		return args
+	}
+	out := make([]string, len(args))
+	for i, a := range args {
+		if hide(i) {
+			a = "(redacted)"
+		}
+		out[i] = a
+	}
+	return out
 }
 
 // setRegistryACL gives the store's connection registry its ACL, for

@@ -386,3 +386,36 @@ func TestACLConfigMatchesRedis(t *testing.T) {
 	d.do("ACL", "LOG")
 	d.do("CONFIG", "GET", "acllog-max-len")
 }
+
+// TestACLSlowlogRedactsLikeRedis: passwords and rules never reach SLOWLOG
+// GET: AUTH's arguments, HELLO's AUTH pair, ACL SETUSER's arguments and
+// CONFIG SET requirepass's value show as "(redacted)", as in Redis.
+func TestACLSlowlogRedactsLikeRedis(t *testing.T) {
+	p := newACLPair(t, kevy.Config{})
+	d := p.dial()
+	d.do("CONFIG", "SET", "slowlog-log-slower-than", "0")
+	d.do("SLOWLOG", "RESET")
+	d.do("ACL", "SETUSER", "rr", "on", ">secretpw", "+@all", "~*")
+	d.do("AUTH", "rr", "secretpw")
+	d.do("AUTH", "rr", "wrong")
+	d.do("HELLO", "2", "AUTH", "rr", "secretpw", "SETNAME", "n")
+	d.do("CONFIG", "SET", "requirepass", "topsecret", "maxmemory", "0")
+	d.do("AUTH", "topsecret")
+	d.k.send("SLOWLOG", "GET", "20")
+	d.r.send("SLOWLOG", "GET", "20")
+	kr, _ := d.k.read()
+	rr, _ := d.r.read()
+	args := func(r resp.Reply) []string {
+		var out []string
+		for _, e := range r.Elems {
+			var a []string
+			for _, x := range e.Elems[3].Elems {
+				a = append(a, x.Str)
+			}
+			out = append(out, strings.Join(a, " "))
+		}
+		return out
+	}
+	assert.Equal(t, args(rr), args(kr))
+	assert.NotContains(t, strings.Join(args(kr), " "), "secret")
+}

@@ -313,8 +313,8 @@ func (u *User) SubscriptionsAllowed(each func(fn func(name string, pattern bool)
 	return ok
 }
 
-// usernames returns the users' names in Redis's order (its radix tree's:
-// bytewise).
+// sortedUsers returns the users in Redis's order (its radix tree's:
+// bytewise by name).
 func (a *ACL) sortedUsers() []*User {
 	a.mu.Lock()
 	defer a.mu.Unlock()

@@ -82,7 +82,7 @@ func (a *ACL) Command(args []string, self Client) resp.Reply {
 		if m == 0 {
 			return resp.Err("ERR Unknown category '" + noNewlines(truncate(cstr(args[2]), 128)) + "'")
 		}
-		return resp.BulkArray(CategoryCommands(m))
+		return resp.BulkArray(categoryCommands(m))
 	case sub == "genpass" && (argc == 2 || argc == 3):
 		return genpass(args)
 	case sub == "log" && (argc == 2 || argc == 3):
@@ -137,10 +137,10 @@ var helpLines = []string{
 	"    Return the current connection username.",
 }
 
-// CategoryCommands returns the commands of a category (ACL CAT
+// categoryCommands returns the commands of a category (ACL CAT
 // category): every command and subcommand of Redis 7.0 in it, sorted by
 // name (Redis lists them in its hash table's order).
-func CategoryCommands(m catMask) []string {
+func categoryCommands(m catMask) []string {
 	cat := theCatalogue()
 	out := []string{}
 	var walk func(ids []int)
@@ -155,10 +155,6 @@ func CategoryCommands(m catMask) []string {
 	walk(cat.top)
 	return out
 }
-
-// CategoryMask returns the bit of a category name (without "@"), 0 for an
-// unknown one.
-func CategoryMask(name string) catMask { return categoryBit(name) }
 
 const genpassMaxBits = 4096
 

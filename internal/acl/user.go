@@ -70,12 +70,6 @@ func (u *User) Unrestricted() bool {
 	return st != nil && st.open
 }
 
-// Enabled reports whether the user is on.
-func (u *User) Enabled() bool {
-	st := u.st.Load()
-	return st != nil && st.flags&flagOff == 0
-}
-
 // NoPass reports whether the user is nopass (any password authenticates).
 func (u *User) NoPass() bool {
 	st := u.st.Load()
