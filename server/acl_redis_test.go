@@ -238,6 +238,17 @@ func TestACLClosesConnectionsLikeRedis(t *testing.T) {
 	admin.do("CLIENT", "LIST", "TYPE", "pubsub")
 	a.closed()
 
+	// CLIENT KILL USER.
+	admin.do("ACL", "SETUSER", "victim", "on", "nopass", "+@all", "~*")
+	v1, v2 := p.dial(), p.dial()
+	v1.do("AUTH", "victim", "x")
+	v2.do("AUTH", "victim", "x")
+	admin.do("CLIENT", "KILL", "USER", "nosuch")
+	admin.do("CLIENT", "KILL", "USER", "victim")
+	v1.closed()
+	v2.closed()
+	admin.do("CLIENT", "KILL", "USER", "victim")
+
 	admin.do("ACL", "SETUSER", "self", "on", "nopass", "+@all", "~*")
 	c := p.dial()
 	c.do("AUTH", "self", "x")
