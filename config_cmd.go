@@ -86,6 +86,14 @@ func init() {
 			})},
 		{name: "slowlog-max-len", get: func(s *Store) string { return itoa(s.obs.rt.Slowlog.MaxLen()) },
 			parse: uintParam(math.MaxInt64, func(s *Store, n int64) { s.obs.rt.Slowlog.SetMaxLen(n) })},
+		{name: "hll-sparse-max-bytes", get: func(s *Store) string { return strconv.Itoa(s.obs.rt.HLLSparseMaxBytes()) },
+			parse: func(s *Store, v string) (func(context.Context) error, string) {
+				n, ok := parseMemory(v)
+				if !ok {
+					return nil, "argument must be a memory value"
+				}
+				return func(context.Context) error { s.obs.rt.SetHLLSparseMaxBytes(n); return nil }, ""
+			}},
 		{name: "appendfsync", get: func(s *Store) string { return FsyncPolicy(s.obs.fsync.Load()).String() }, parse: parseAppendFsync},
 		{name: "notify-keyspace-events", get: func(s *Store) string { return s.notifyConfigured().String() }, parse: parseNotify},
 		{name: "appendonly", get: func(s *Store) string { return yesNo(s.cfg.Dir != "") }, ro: "immutable"},

@@ -39,7 +39,9 @@ var fzExcluded = map[string]string{
 	"slowlog|reset": "only meaningful with slowlog|get/len",
 	"slowlog|help":  "help text of an excluded family",
 
-	"acl|setuser": "changes who may run what: the ACL differential tests (acl_redis_test.go, internal/acl) and FuzzACL own the ACL command",
+	"pfselftest": "runs for seconds (ten million additions); TestPFSelfTest and internal/hll.TestSelfTest cover it",
+
+	"acl|setuser": "changes who may run what: the ACL differential tests and fuzzer (server/acl_*redis_test.go, internal/acl) own the ACL command",
 	"acl|getuser": "as acl|setuser",
 	"acl|deluser": "as acl|setuser",
 	"acl|users":   "as acl|setuser",

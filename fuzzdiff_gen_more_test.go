@@ -295,6 +295,7 @@ func safeSort(args []string) []string {
 var dataFamilies = []func(g *fzGen) []string{
 	(*fzGen).genString, (*fzGen).genKeys, (*fzGen).genList, (*fzGen).genHash,
 	(*fzGen).genSet, (*fzGen).genZset, (*fzGen).genSort,
+	(*fzGen).genBitmap, (*fzGen).genHLL, (*fzGen).genGeo, (*fzGen).genLCS,
 }
 
 func (g *fzGen) genServer() []string {

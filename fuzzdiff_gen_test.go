@@ -37,7 +37,7 @@ var (
 	fzSetKeys  = []string{"S", "{t}S", "S2"}
 	fzZsetKeys = []string{"z", "{t}z", "z2"}
 	// fzAllKeys is every key of the pool, for cross-type picks.
-	fzAllKeys = concat(fzStrKeys, fzListKeys, fzHashKeys, fzSetKeys, fzZsetKeys, []string{"", "{t}x"})
+	fzAllKeys = concat(fzStrKeys, fzListKeys, fzHashKeys, fzSetKeys, fzZsetKeys, fzBitKeys, fzGeoKeys, []string{"", "{t}x"})
 
 	fzIntMembers = []string{"1", "-2", "0", "9223372036854775807"}
 	fzStrMembers = []string{"a", "b", "", "\x00\xff\r\n"}
@@ -155,6 +155,10 @@ var families = []family{
 	{"sets", 12, (*fzGen).genSet},
 	{"zsets", 16, (*fzGen).genZset},
 	{"sort", 3, (*fzGen).genSort},
+	{"bitmaps", 8, (*fzGen).genBitmap},
+	{"hyperloglog", 7, (*fzGen).genHLL},
+	{"geo", 8, (*fzGen).genGeo},
+	{"lcs", 1, (*fzGen).genLCS},
 	{"server", 3, (*fzGen).genServer},
 	{"fill", 1, (*fzGen).genFill},
 }
@@ -230,7 +234,9 @@ func (g *fzGen) mutate(args []string) []string {
 		// implements a subset, by design.
 		args = orig
 	}
-	return safeExpiry(safeTimeouts(args))
+	// A mutation may append ALPHA to a SORT ... BY ... STORE: safeSort
+	// again (found by seed 5047).
+	return safeSort(safeExpiry(safeTimeouts(args)))
 }
 
 // safeExpiry rewrites, whatever a mutation did, a relative expiry short

@@ -23,7 +23,13 @@ var notifyScript = []string{
 	"SINTERSTORE sx sa sb", "SUNIONSTORE su sa sb", "SDIFFSTORE sd sa sb", "SDIFFSTORE sd sa sa",
 	"ZADD z 1 a 2 b 3 c 4 d", "ZINCRBY z 5 a", "ZREM z b", "ZPOPMIN z", "ZREMRANGEBYSCORE z 0 3",
 	"ZADD z2 1 x", "ZUNIONSTORE zu 2 z z2", "ZINTERSTORE zi 2 z z2", "ZREMRANGEBYRANK zu 0 0",
-	"SORT l3 ALPHA STORE sorted", "FLUSHDB",
+	"SORT l3 ALPHA STORE sorted",
+	"SETBIT b 7 1", "SETBIT b 7 1", "SETBIT b 100 0", "BITFIELD bf SET u8 0 1 GET u8 0", "BITFIELD bf SET u8 0 1",
+	"BITFIELD bf OVERFLOW FAIL INCRBY u8 0 300", "BITFIELD_RO bf GET u8 0", "BITOP OR bo b bf", "BITOP AND bo nosuch",
+	"PFADD p a b", "PFADD p a", "PFCOUNT p", "PFMERGE pm p", "PFDEBUG TODENSE p",
+	"GEOADD g 13.361389 38.115556 Palermo 15.087269 37.502669 Catania", "GEOADD g XX CH 13.4 38.1 Palermo",
+	"GEORADIUS g 15 37 200 km STORE gs", "GEOSEARCHSTORE gs2 g FROMLONLAT 15 37 BYRADIUS 200 km", "GEORADIUS g 0 0 1 m STORE gs",
+	"GEOSEARCHSTORE gs2 nosuch FROMLONLAT 15 37 BYRADIUS 200 km", "FLUSHDB",
 }
 
 // TestKeyspaceNotificationsMatchRedis subscribes to every keyspace event on

@@ -647,8 +647,10 @@ func cmdObjectRefcount(c *Ctx) resp.Reply {
 		return resp.NilReply
 	}
 	if e.Type == TypeString {
-		if n, ok := ParseInt(e.Str); ok && n >= 0 && n < 10000 && len(e.Str) <= 20 && e.flags&entStrEnc == 0 {
-			return resp.IntReply(math.MaxInt32) // a shared integer
+		if e.flags&entStrEnc == 0 && e.StrLen() <= 20 {
+			if n, ok := ParseInt(e.StrValue()); ok && n >= 0 && n < 10000 {
+				return resp.IntReply(math.MaxInt32) // a shared integer
+			}
 		}
 	}
 	return resp.One

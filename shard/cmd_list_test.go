@@ -27,7 +27,7 @@ func dumpAll(s *hsStore) []string {
 			var items []string
 			switch e.Type {
 			case TypeString:
-				items = []string{e.Str}
+				items = []string{e.StrValue()}
 			case TypeList:
 				items = listElems(e.Obj.(*List))
 			case TypeHash:

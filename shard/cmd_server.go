@@ -144,7 +144,7 @@ func CommandInfo(cmd *Command) resp.Reply {
 	return resp.ArrayReply([]resp.Reply{
 		resp.BulkReply(cmd.FullName),
 		resp.IntReply(int64(cmd.Arity)),
-		statuses(cmd.Flags.Names()),
+		statuses(cmd.InfoFlags().Names()),
 		resp.IntReply(int64(cmd.First)),
 		resp.IntReply(int64(cmd.Last)),
 		resp.IntReply(int64(cmd.Step)),
@@ -227,7 +227,12 @@ func cmdCommandGetKeys(c *Ctx) resp.Reply {
 	if !cmd.CheckArity(len(args)) {
 		return resp.Err("ERR Invalid number of arguments specified for command")
 	}
-	keys := cmd.Keys(args, nil)
+	var keys []int
+	if cmd.GetKeysFn != nil {
+		keys = cmd.GetKeysFn(args, nil)
+	} else {
+		keys = cmd.Keys(args, nil)
+	}
 	if len(keys) == 0 {
 		if cmd.Flags&FlagNoMandatoryKeys != 0 {
 			return resp.EmptyArr

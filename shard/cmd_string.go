@@ -136,7 +136,7 @@ func setGeneric(c *Ctx, flags int, key, val, expire string, okReply, abortReply 
 			if e.Type != TypeString {
 				return ErrWrongType
 			}
-			getReply = resp.BulkReply(e.Str)
+			getReply = resp.BulkReply(e.StrValue())
 		}
 	}
 	found := c.Write(key) != nil
@@ -192,7 +192,7 @@ func cmdGet(c *Ctx) resp.Reply {
 	if e.Type != TypeString {
 		return ErrWrongType
 	}
-	return resp.Reply{Kind: resp.Bulk, Str: e.Str}
+	return resp.Reply{Kind: resp.Bulk, Str: e.StrValue()}
 }
 
 func cmdGetSet(c *Ctx) resp.Reply {
@@ -241,7 +241,7 @@ func cmdGetEX(c *Ctx) resp.Reply {
 			return errRep
 		}
 	}
-	reply := resp.BulkReply(e.Str)
+	reply := resp.BulkReply(e.StrValue())
 	switch {
 	case flags&(setEXAT|setPXAT) != 0 && at <= c.Now():
 		c.Delete(key)
@@ -271,7 +271,7 @@ func cmdMGet(c *Ctx) resp.Reply {
 		if e == nil || e.Type != TypeString {
 			out[i] = resp.NilReply
 		} else {
-			out[i] = resp.Reply{Kind: resp.Bulk, Str: e.Str}
+			out[i] = resp.Reply{Kind: resp.Bulk, Str: e.StrValue()}
 		}
 	}
 	return resp.Reply{Kind: resp.Array, Elems: out}
@@ -316,12 +316,15 @@ func cmdAppend(c *Ctx) resp.Reply {
 		if e.Type != TypeString {
 			return ErrWrongType
 		}
-		if len(e.Str)+len(app) > MaxStringLen {
+		if e.StrLen()+len(app) > MaxStringLen {
 			return resp.Err(MsgStringMax)
 		}
-		e.Str += app
-		e.flags |= entRaw
-		total = len(e.Str)
+		// Appends change the value in place, amortized O(1) as Redis's.
+		r := e.raw()
+		n := len(r.b)
+		r.grow(n + len(app))
+		copy(r.b[n:], app)
+		total = len(r.b)
 	}
 	c.Modified(key)
 	c.Notify(NotifyString, "append", key)
@@ -337,7 +340,7 @@ func cmdStrlen(c *Ctx) resp.Reply {
 	if e.Type != TypeString {
 		return ErrWrongType
 	}
-	return resp.IntReply(int64(len(e.Str)))
+	return resp.IntReply(int64(e.StrLen()))
 }
 
 var emptyBulk = resp.BulkReply("")
@@ -358,7 +361,7 @@ func cmdGetRange(c *Ctx) resp.Reply {
 	if e.Type != TypeString {
 		return ErrWrongType
 	}
-	s := e.Str
+	s := e.strView()
 	n := int64(len(s))
 	if start < 0 && end < 0 && start > end {
 		return emptyBulk
@@ -381,7 +384,10 @@ func cmdGetRange(c *Ctx) resp.Reply {
 	if start > end || n == 0 {
 		return emptyBulk
 	}
-	return resp.BulkReply(s[start : end+1])
+	if e.Obj == nil {
+		return resp.BulkReply(e.Str[start : end+1]) // a plain string's bytes are shared, never changed
+	}
+	return resp.BulkReply(string(s[start : end+1]))
 }
 
 func cmdSetRange(c *Ctx) resp.Reply {
@@ -394,35 +400,32 @@ func cmdSetRange(c *Ctx) resp.Reply {
 		return resp.Err(MsgOffsetRange)
 	}
 	e := c.Write(key)
-	if e == nil {
-		if len(val) == 0 {
+	if e != nil && e.Type != TypeString {
+		return ErrWrongType
+	}
+	if len(val) == 0 {
+		if e == nil {
 			return resp.Zero
 		}
-		if offset > MaxStringLen-int64(len(val)) { // no overflow, unlike offset+len
-			return resp.Err(MsgStringMax)
-		}
-		e = c.Add(key, TypeString)
-	} else {
-		if e.Type != TypeString {
-			return ErrWrongType
-		}
-		if len(val) == 0 {
-			return resp.IntReply(int64(len(e.Str)))
-		}
-		if offset > MaxStringLen-int64(len(val)) { // no overflow, unlike offset+len
-			return resp.Err(MsgStringMax)
-		}
+		return resp.IntReply(int64(e.StrLen()))
+	}
+	if offset > MaxStringLen-int64(len(val)) { // no overflow, unlike offset+len
+		return resp.Err(MsgStringMax)
 	}
 	need := int(offset) + len(val)
-	b := make([]byte, max(need, len(e.Str)))
-	copy(b, e.Str)
-	copy(b[offset:], val)
-	e.Str = string(b)
-	e.flags |= entRaw
+	if rep, ok := c.roomFor(key, need); !ok {
+		return rep
+	}
+	if e = c.Write(key); e == nil { // the room may have been made by evicting key itself
+		e = c.Add(key, TypeString)
+	}
+	r := e.raw()
+	r.grow(need)
+	copy(r.b[offset:], val)
 	c.Modified(key)
 	c.Notify(NotifyString, "setrange", key)
 	c.Propagate(key, "SETRANGE", key, c.Args[2], val)
-	return resp.IntReply(int64(len(e.Str)))
+	return resp.IntReply(int64(len(r.b)))
 }
 
 func incrBy(c *Ctx, incr int64) resp.Reply {
@@ -434,7 +437,7 @@ func incrBy(c *Ctx, incr int64) resp.Reply {
 			return ErrWrongType
 		}
 		var ok bool
-		if v, ok = ParseInt(e.Str); !ok {
+		if v, ok = ParseInt(e.StrValue()); !ok {
 			return ErrNotInt
 		}
 	}
@@ -446,8 +449,7 @@ func incrBy(c *Ctx, incr int64) resp.Reply {
 	if e == nil {
 		e = c.Add(key, TypeString)
 	}
-	e.Str = s
-	e.flags &^= entStrEnc
+	e.setStr(s)
 	c.Modified(key)
 	c.Notify(NotifyString, "incrby", key)
 	c.Propagate(key, "SET", key, s, "KEEPTTL")
@@ -482,7 +484,7 @@ func cmdIncrByFloat(c *Ctx) resp.Reply {
 	cur := LongDoubleFromInt(0)
 	if e != nil {
 		var ok bool
-		if cur, ok = ParseLongDouble(e.Str); !ok {
+		if cur, ok = ParseLongDouble(e.StrValue()); !ok {
 			return ErrNotFloat
 		}
 	}
@@ -498,8 +500,8 @@ func cmdIncrByFloat(c *Ctx) resp.Reply {
 	if e == nil {
 		e = c.Add(key, TypeString)
 	}
-	e.Str = s
-	e.flags = e.flags&^entStrEnc | entNoInt // Redis never int-encodes it
+	e.setStr(s)
+	e.flags |= entNoInt // Redis never int-encodes it
 	c.Modified(key)
 	c.Notify(NotifyString, "incrbyfloat", key)
 	c.Propagate(key, "SET", key, s, "KEEPTTL")

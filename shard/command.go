@@ -106,10 +106,15 @@ const (
 // INFO reports it) plus kevy's handler and route. Commands are created at
 // init time and never change afterwards, so they may be shared freely.
 type Command struct {
-	Name       string   // lower-case name ("get"; "encoding" for OBJECT ENCODING)
-	FullName   string   // "get", "object|encoding": the name in error messages
-	Arity      int      // argc including the name; negative: at least -Arity
-	Flags      Flags    // Redis's flags
+	Name     string // lower-case name ("get"; "encoding" for OBJECT ENCODING)
+	FullName string // "get", "object|encoding": the name in error messages
+	Arity    int    // argc including the name; negative: at least -Arity
+	Flags    Flags  // the flags kevy runs the command by: Redis's, but see Reported
+	// Reported, when not zero, are the flags COMMAND INFO shows instead of
+	// Flags: Redis's own, for a command kevy must run differently. PFCOUNT
+	// is "readonly" in Redis but may store the HLL's cached cardinality, so
+	// engines must run it as a write (exclusive access, logged effects).
+	Reported   Flags
 	Categories []string // ACL categories, "@read" ...
 	Tips       []string // Redis's command tips
 	First      int      // first key position; 0 = no keys
@@ -119,6 +124,11 @@ type Command struct {
 	// KeysFn returns the key positions of commands whose keys move
 	// (ZUNIONSTORE numkeys, LMPOP, SORT ... STORE). It appends to dst.
 	KeysFn func(args []string, dst []int) []int
+	// GetKeysFn, when set, gives COMMAND GETKEYS's answer where it differs
+	// from the keys the command needs (KeysFn, which routing uses):
+	// GEORADIUS ... STORE a STORE b writes b, while Redis's key specs
+	// report a.
+	GetKeysFn func(args []string, dst []int) []int
 	// Run executes the command.
 	Run Handler
 	// Route says how engines run it.
@@ -140,6 +150,14 @@ type Command struct {
 	// KeySpecs are Redis's key specifications of the command ([KeySpec]).
 	KeySpecs []KeySpec
 	keys     keyInfo
+}
+
+// InfoFlags returns the flags COMMAND INFO reports: Redis's.
+func (c *Command) InfoFlags() Flags {
+	if c.Reported != 0 {
+		return c.Reported
+	}
+	return c.Flags
 }
 
 // Is reports whether the command has all of the flags f.

@@ -89,11 +89,14 @@ const (
 // Entry is one key's value and metadata. It lives in a DB and is owned by
 // the goroutine that owns the DB's keyspace (or by the lock-based engine under
 // its lock). Handlers may change Str and Obj in place; expiry changes go
-// through DB so the volatile index stays right.
+// through DB so the volatile index stays right. A string value is either
+// Str or, once a command changed it in place (SETBIT, APPEND, PFADD ...),
+// a mutable buffer in Obj: code that reads string values uses StrValue and
+// StrLen, never Str directly.
 type Entry struct {
 	Key      string // the key; shares its bytes with the table's key
-	Str      string // the value when Type == TypeString
-	Obj      Object // the collection when Type is a list, set, zset or hash
+	Str      string // a string's value, when Obj is nil: read strings with StrValue or StrLen
+	Obj      Object // the collection; for a string, its bytes when changed in place (rawstring.go)
 	ExpireAt int64  // absolute expiry, unix milliseconds; 0 = none
 	Access   uint32 // LRU clock or LFU counter, for eviction
 	vidx     int32  // index in DB.volatile while ExpireAt != 0
@@ -114,12 +117,12 @@ func (e *Entry) Expired(now int64) bool { return e.ExpireAt != 0 && e.ExpireAt <
 // for APPEND/SETRANGE results).
 func (e *Entry) StringEncoding() string {
 	if e.flags&entRaw == 0 {
-		if len(e.Str) <= 20 && e.flags&entNoInt == 0 {
-			if _, ok := ParseInt(e.Str); ok {
+		if e.StrLen() <= 20 && e.flags&entNoInt == 0 {
+			if _, ok := ParseInt(e.StrValue()); ok {
 				return "int"
 			}
 		}
-		if len(e.Str) <= 44 {
+		if e.StrLen() <= 44 {
 			return "embstr"
 		}
 	}

@@ -45,5 +45,5 @@ func (ks *Keyspace) GetFast(db int, key string, shared bool) (val string, found,
 	}
 	ks.Stats.Hits.Add(1)
 	ks.touch(e)
-	return e.Str, true, true
+	return e.StrValue(), true, true
 }

@@ -112,7 +112,7 @@ func (s *hsStore) dump() []string {
 			var items []string
 			switch e.Type {
 			case TypeString:
-				items = []string{e.Str}
+				items = []string{e.StrValue()}
 			case TypeHash:
 				e.Obj.(*Hash).Range(func(f, v string) bool {
 					items = append(items, f+"="+v)

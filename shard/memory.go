@@ -109,7 +109,7 @@ func objectMem(o Object) int {
 func entrySize(e *Entry) int64 {
 	n := entryNodeMem + bucketMem + allocSize(len(e.Key))
 	if e.Type == TypeString {
-		n += allocSize(len(e.Str))
+		n += allocSize(len(e.Str)) + objectMem(e.Obj) // Obj: a string changed in place (rawstring.go)
 	} else {
 		n += objectMem(e.Obj)
 	}
@@ -282,6 +282,8 @@ type Runtime struct {
 	samples atomic.Int32  // maxmemory-samples
 	shards  int           // number of shards, for each one's fair share
 	hz      atomic.Int32  // reaper ticks per second; see hz.go
+
+	hllSparseMax atomic.Int64 // hll-sparse-max-bytes + 1; 0: the default (cmd_hll.go)
 
 	// Slowlog is the store's slow log; commands run with Ctx.Run are
 	// timed and logged in it.

@@ -328,7 +328,7 @@ func (ks *Keyspace) beforeChange(db int, e *Entry) {
 // the ToRDB registry.
 func WriteEntryRDB(w *rdb.Writer, e *Entry) error {
 	if e.Type == TypeString {
-		return w.WriteStringKey(e.Key, e.Str, e.ExpireAt)
+		return w.WriteStringKey(e.Key, e.StrValue(), e.ExpireAt)
 	}
 	if e.Obj == nil || e.Obj.Len() == 0 {
 		return nil // an empty collection is no key (Redis skips them too)

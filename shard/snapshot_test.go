@@ -57,7 +57,7 @@ func (s *snapKS) state() map[string]string {
 			var v string
 			switch e.Type {
 			case TypeString:
-				v = canonical("string", []string{e.Str}, false, e.ExpireAt)
+				v = canonical("string", []string{e.StrValue()}, false, e.ExpireAt)
 			case TypeHash:
 				var kv []string
 				e.Obj.(*Hash).Range(func(f, x string) bool { kv = append(kv, f+"="+x); return true })

@@ -389,7 +389,7 @@ func sortLookup(c *Ctx, pattern, elem string) (string, bool) {
 	if e.Type != TypeString {
 		return "", false
 	}
-	return e.Str, true
+	return e.StrValue(), true
 }
 
 // cstring returns s up to its first NUL byte: what C sees of it.

@@ -37,9 +37,9 @@ func (ks *Keyspace) PropagateEntry(db int, key string, e *Entry) {
 func EmitEntry(key string, e *Entry, emit func(argv ...string)) {
 	if e.Type == TypeString {
 		if e.ExpireAt != 0 {
-			emit("SET", key, e.Str, "PXAT", strconv.FormatInt(e.ExpireAt, 10))
+			emit("SET", key, e.StrValue(), "PXAT", strconv.FormatInt(e.ExpireAt, 10))
 		} else {
-			emit("SET", key, e.Str)
+			emit("SET", key, e.StrValue())
 		}
 		return
 	}
