@@ -214,7 +214,7 @@ var fzUnsafe = map[string]bool{
 	"config|set": true, "config|rewrite": true, "config|resetstat": true, "client|kill": true,
 	"client|setname": true, "save": true, "bgsave": true, "bgrewriteaof": true, "select": true,
 	"acl|setuser": true, "acl|deluser": true, "acl|load": true, "acl|save": true, "acl|log": true,
-	"swapdb": true, "flushall": true, "flushdb": true, "shutdown": true,
+	"swapdb": true, "flushall": true, "flushdb": true, "shutdown": true, "pfselftest": true, "pfdebug": true,
 }
 
 // command returns a random command and whether the user may run it.
