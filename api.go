@@ -36,6 +36,7 @@ type Store struct {
 	obs      *observer    // memory limit, runtime config, statistics, events; see observe.go
 	router   shard.Router
 	bus      *bus.Bus
+	access   *access // ACL; see access.go
 
 	closed    atomic.Bool
 	closeOnce sync.Once
@@ -50,9 +51,14 @@ func Open(cfg Config) (*Store, error) {
 		return nil, err
 	}
 	cfg = cfg.withDefaults()
-	s := &Store{cfg: cfg, events: &shard.Events{}, settings: shard.NewSettings(), started: time.Now()}
+	acc, err := newAccess(cfg)
+	if err != nil {
+		return nil, err
+	}
+	s := &Store{cfg: cfg, events: &shard.Events{}, settings: shard.NewSettings(), started: time.Now(), access: acc}
 	s.cmdable = cmdable{s: s}
 	s.obs = newObserver(cfg, s.settings)
+	s.setRegistryACL()
 	s.router = shard.NewRouter(cfg.Shards)
 	s.bus = bus.New(bus.Config{})
 	b := s.bus

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 
+	"github.com/kevydb/kevy/internal/acl"
 	"github.com/kevydb/kevy/internal/serveconn"
 	"github.com/kevydb/kevy/resp"
 	"github.com/kevydb/kevy/shard"
@@ -13,7 +14,8 @@ import (
 // DOCS. A network connection (package server, or Dialer) handles them in
 // its serving code, where the protocol, the password and the list of
 // connections live; the handlers here are what an embedded Conn gets, and
-// what a transaction runs when one of them was queued in MULTI.
+// what a transaction runs when one of them was queued in MULTI. AUTH and
+// HELLO ... AUTH are always the session's, which owns the login.
 
 func init() {
 	registerConn("hello", (*Conn).cmdHello)
@@ -97,19 +99,20 @@ func (s *Store) clientStats() serveconn.Stats {
 	return serveconn.Stats{}
 }
 
-// cmdHello answers HELLO on an embedded connection, which speaks RESP2
-// only and has no password.
+// cmdHello answers HELLO: the version, then AUTH and SETNAME in order.
+// An embedded connection speaks RESP2 only; for a network client's, the
+// serving code switches the protocol and writes the reply from this
+// one's success.
 func (c *Conn) cmdHello(_ context.Context, args []string) resp.Reply {
 	if len(args) >= 2 {
 		v, ok := shard.ParseInt(args[1]) // strict, as Redis's string2ll: no "+1", "-0", "01"
 		if !ok {
 			return resp.Err("ERR Protocol version is not an integer or out of range")
 		}
-		switch v {
-		case 2:
-		case 3:
+		switch {
+		case v == 3 && !c.auth.served:
 			return resp.Err("NOPROTO RESP3 needs a network connection (package server or kevy.Dialer)")
-		default:
+		case v != 2 && v != 3:
 			return resp.Err("NOPROTO unsupported protocol version")
 		}
 	}
@@ -117,8 +120,8 @@ func (c *Conn) cmdHello(_ context.Context, args []string) resp.Reply {
 		more := len(args) - 1 - i
 		switch opt := strings.ToLower(args[i]); {
 		case opt == "auth" && more >= 2:
-			if args[i+1] != "default" {
-				return resp.Err("WRONGPASS invalid username-password pair or user is disabled.")
+			if r := c.authenticate(args[0], args[i+1], args[i+2]); r.IsError() {
+				return r
 			}
 			i += 2
 		case opt == "setname" && more >= 1:
@@ -129,6 +132,11 @@ func (c *Conn) cmdHello(_ context.Context, args []string) resp.Reply {
 		default:
 			return resp.Err("ERR Syntax error in HELLO option '" + args[i] + "'")
 		}
+	}
+	if c.AuthRequired() {
+		return resp.Err("NOAUTH HELLO must be called with the client already authenticated, " +
+			"otherwise the HELLO AUTH <user> <pass> option can be used to authenticate " +
+			"the client and select the RESP protocol version at the same time")
 	}
 	return resp.ArrayReply([]resp.Reply{
 		resp.BulkReply("server"), resp.BulkReply("redis"),
@@ -141,27 +149,46 @@ func (c *Conn) cmdHello(_ context.Context, args []string) resp.Reply {
 	})
 }
 
-// cmdAuth answers AUTH on an embedded connection: no password is set, so
-// the default user takes any password.
+// cmdAuth answers AUTH pass (the default user) and AUTH user pass.
 func (c *Conn) cmdAuth(_ context.Context, args []string) resp.Reply {
 	switch {
 	case len(args) > 3:
 		return shard.ErrSyntax
 	case len(args) == 2:
-		return resp.Err(shard.MsgNoAuthNeeded)
-	case args[1] != "default":
+		if c.s.access.acl.DefaultNoPass() {
+			return resp.Err(shard.MsgNoAuthNeeded)
+		}
+		return c.authenticate(args[0], acl.DefaultUserName, args[1])
+	}
+	return c.authenticate(args[0], args[1], args[2])
+}
+
+// authenticate logs c in as user with pass (AUTH, HELLO ... AUTH), or
+// logs the failure in the ACL log with the command's name as sent.
+func (c *Conn) authenticate(cmdName, user, pass string) resp.Reply {
+	u := c.s.access.acl.Authenticate(user, pass)
+	if u == nil {
+		c.s.access.acl.Log(acl.DeniedAuth, c.logContext(), cmdName, user, c.aclClientInfo(shard.Lookup(cmdName)))
 		return resp.Err("WRONGPASS invalid username-password pair or user is disabled.")
 	}
+	c.login(u)
 	return resp.OK
 }
 
 // cmdReset is RESET: the transaction and watches are dropped, the
-// subscriptions ended, the name cleared and database 0 selected.
+// subscriptions ended, the name cleared, database 0 selected, and the
+// connection logged in as the default user (a network client's only if
+// that user needs no password).
 func (c *Conn) cmdReset(ctx context.Context, _ []string) resp.Reply {
 	c.discard(ctx)
 	c.leaveSubscribed()
 	c.db = 0
 	c.client.Name = ""
+	if c.auth.served {
+		c.logout()
+	} else {
+		c.login(nil)
+	}
 	return resp.StatusReply("RESET")
 }
 
@@ -188,6 +215,6 @@ func (c *Conn) cmdClientInfo(_ context.Context, _ []string) resp.Reply {
 	}
 	return resp.BulkReply(serveconn.InfoLine(serveconn.ClientState{
 		ID: c.client.ID, Name: c.client.Name, DB: c.db, Sub: sub, PSub: psub, Multi: multi,
-		Cmd: "client|info", Proto: 2,
+		Cmd: "client|info", Proto: 2, User: c.User(),
 	}) + "\n")
 }

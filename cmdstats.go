@@ -83,7 +83,7 @@ func (o *observer) runConnCommand(cmd *shard.Command, args []string, cl *shard.C
 		o.rt.Errors.Count(rep.Str)
 	}
 	if d >= thr && cmd.Flags&shard.FlagSkipSlowlog == 0 {
-		o.rt.Slowlog.Add(args, d, cl.NameOrEmpty())
+		o.rt.Slowlog.Add(redacted(cmd, args), d, cl.NameOrEmpty()) // access.go
 	}
 	return rep
 }

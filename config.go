@@ -112,6 +112,17 @@ type Config struct {
 	// negative value means no bound.
 	PubSubBufferBytes int64
 
+	// ACLFile is Redis's aclfile: a file of ACL users, one per line in
+	// Redis's format ("user alice on #<sha256> ~app:* +@read"), loaded
+	// by Open (an invalid file makes Open fail, naming every problem),
+	// reloaded by ACL LOAD and written by ACL SAVE. "" (the zero value)
+	// means none: the store starts with the default user alone (on, no
+	// password, every command, key and channel), and ACL SETUSER changes
+	// are kept in memory only. ACL rules apply to connections (Conn,
+	// network clients); the Store's own methods are the program's and are
+	// not checked. See docs/security.md.
+	ACLFile string
+
 	// NotifyKeyspaceEvents enables keyspace notifications with Redis's
 	// notify-keyspace-events letters (K E g $ l s h z x e t m n A), for
 	// example "KEA". "" (the zero value) disables them, as in Redis.

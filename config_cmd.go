@@ -50,6 +50,14 @@ type configParam struct {
 	// saying why.
 	parse func(s *Store, v string) (apply func(ctx context.Context) error, errText string)
 	ro    string // "immutable" or "protected"
+	// group, when set instead of parse, applies the parameter together
+	// with the others of its group that the same CONFIG SET sets, as
+	// Redis's shared apply functions do (the TLS parameters: a new
+	// certificate and its key must be loaded at once): it gets their names
+	// and values, and returns the parameter to blame and Redis's text on
+	// failure, having applied nothing.
+	group     func(s *Store, values map[string]string) (failName, errText string)
+	groupName string
 }
 
 var configParams []*configParam
@@ -165,19 +173,48 @@ func (c *Conn) cmdConfigSet(ctx context.Context, args []string) resp.Reply {
 	s.obs.cfgMu.Lock()
 	defer s.obs.cfgMu.Unlock()
 	applies := make([]func(context.Context) error, n)
+	var groups []*configParam // one parameter of each group set
+	groupVals := map[*configParam]map[string]string{}
 	for i, p := range params {
+		if p.group != nil {
+			first := p
+			for _, g := range groups {
+				if sameGroup(g, p) {
+					first = g
+				}
+			}
+			if first == p {
+				groups = append(groups, p)
+				groupVals[p] = map[string]string{}
+			}
+			groupVals[first][p.name] = args[3+2*i]
+			continue
+		}
 		apply, errText := p.parse(s, args[3+2*i])
 		if apply == nil {
 			return configSetError(p.name, errText)
 		}
 		applies[i] = apply
 	}
+	for _, g := range groups {
+		if name, errText := g.group(s, groupVals[g]); errText != "" {
+			return configSetError(name, errText)
+		}
+	}
 	for i, apply := range applies {
+		if apply == nil {
+			continue // a group's
+		}
 		if err := apply(ctx); err != nil {
 			return configSetError(params[i].name, err.Error())
 		}
 	}
 	return resp.OK
+}
+
+// sameGroup reports whether two parameters are applied together.
+func sameGroup(a, b *configParam) bool {
+	return a.group != nil && b.group != nil && a.groupName == b.groupName
 }
 
 func indexParam(ps []*configParam, p *configParam) int {

@@ -12,6 +12,10 @@ import (
 // own transaction and subscription state. A Conn is not safe for
 // concurrent use (like a network connection, give each goroutine its own);
 // the Store behind it is. Conns are cheap: create one per unit of work.
+//
+// A Conn runs as an ACL user, the default user until AUTH logs it in as
+// another, and runs only what that user may (see docs/security.md); the
+// Store's own methods are not checked.
 type Conn struct {
 	cmdable
 	s      *Store
@@ -21,6 +25,7 @@ type Conn struct {
 	tx     txState
 	sub    *connSub // subscriber mode; nil when not subscribed
 	pipe   pipeScratch
+	auth   connAuth // the ACL user it runs as; see conn_acl.go
 }
 
 // Conn returns a new connection on database 0.
@@ -43,6 +48,9 @@ func (c *Conn) Close() error {
 		c.discard(context.Background())
 	}
 	c.leaveSubscribed()
+	if c.auth.served {
+		c.s.access.dropServed(c)
+	}
 	return nil
 }
 
@@ -53,6 +61,12 @@ func (c *Conn) DB() int { return c.db }
 func (c *Conn) run(ctx context.Context, cmd *shard.Command, args []string) (resp.Reply, error) {
 	if c.closed {
 		return resp.Reply{}, errConnClosed
+	}
+	if r, ok := c.permit(ctx, cmd, args); !ok { // conn_acl.go
+		if c.closed {
+			return resp.Reply{}, errConnClosed
+		}
+		return r, nil
 	}
 	if c.tx.active && !immediateInMulti(cmd) {
 		return c.queue(cmd, args), nil

@@ -78,7 +78,7 @@ func TestScriptsMatchRedis(t *testing.T) {
 
 // TestCommandInfoMatchesRedis checks kevy's command table against
 // redis-server's COMMAND INFO: name, arity, flags, key positions, ACL
-// categories and tips of every command kevy implements.
+// categories, tips and key specs of every command kevy implements.
 func TestCommandInfoMatchesRedis(t *testing.T) {
 	srv := redistest.Start(t)
 	cl := srv.Client(t)
@@ -93,7 +93,7 @@ func TestCommandInfoMatchesRedis(t *testing.T) {
 			continue
 		}
 		w := want.Elems[0]
-		for i := 0; i < 8; i++ {
+		for i := 0; i < 9; i++ {
 			if show(info.Elems[i]) != show(w.Elems[i]) {
 				t.Errorf("%s: COMMAND INFO field %d: kevy %s, redis %s", name, i, show(info.Elems[i]), show(w.Elems[i]))
 			}
@@ -108,7 +108,7 @@ func TestCommandInfoMatchesRedis(t *testing.T) {
 				t.Errorf("%s: redis-server has no such subcommand", s.Elems[0].Str)
 				continue
 			}
-			for i := 0; i < 8; i++ {
+			for i := 0; i < 9; i++ {
 				if show(s.Elems[i]) != show(ws.Elems[i]) {
 					t.Errorf("%s: COMMAND INFO field %d: kevy %s, redis %s", s.Elems[0].Str, i, show(s.Elems[i]), show(ws.Elems[i]))
 				}

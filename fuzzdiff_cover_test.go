@@ -41,6 +41,20 @@ var fzExcluded = map[string]string{
 
 	"pfselftest": "runs for seconds (ten million additions); TestPFSelfTest and internal/hll.TestSelfTest cover it",
 
+	"acl|setuser": "changes who may run what: the ACL differential tests and fuzzer (server/acl_*redis_test.go, internal/acl) own the ACL command",
+	"acl|getuser": "as acl|setuser",
+	"acl|deluser": "as acl|setuser",
+	"acl|users":   "as acl|setuser",
+	"acl|list":    "as acl|setuser",
+	"acl|whoami":  "as acl|setuser",
+	"acl|cat":     "as acl|setuser",
+	"acl|genpass": "random output",
+	"acl|dryrun":  "as acl|setuser",
+	"acl|log":     "as acl|setuser",
+	"acl|save":    "writes the ACL file; the fuzzed servers have none",
+	"acl|load":    "as acl|save",
+	"acl|help":    "as acl|setuser",
+
 	"command|count": "kevy implements a subset of Redis's commands, by design",
 	"command|list":  "as command|count",
 	"command|docs":  "as command|count; COMMAND INFO, GETKEYS and HELP are fuzzed",

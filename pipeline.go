@@ -52,6 +52,15 @@ func (c *Conn) ExecPipeline(ctx context.Context, cmds ...[]string) []Reply {
 			cmd.Flags&shard.FlagBlocking == 0 {
 			sh, single = s.router.SingleShard(cmd, args)
 		}
+		if single {
+			if r, ok := c.permit(ctx, cmd, args); !ok { // conn_acl.go
+				if c.closed {
+					r = resp.Err(connClosedReply)
+				}
+				replies[i] = r
+				continue
+			}
+		}
 		if !single {
 			c.flushSegment(ctx, cmds, replies)
 			rep, err := c.run(ctx, cmd, args)

@@ -355,12 +355,15 @@ func (c *Conn) cmdSubscribe(ctx context.Context, args []string) resp.Reply {
 		if err != nil {
 			return resp.Err("ERR " + pubsubErr(err).Error())
 		}
+		c.auth.subMu.Lock()
 		c.sub = &connSub{sub: sub, channels: map[string]bool{}}
+		c.auth.subMu.Unlock()
 	}
 	cs := c.sub
 	names := args[1:]
 	var confs []resp.Reply
 	var err error
+	c.auth.subMu.Lock() // the ACL reads the lists (conn_acl.go)
 	switch kind {
 	case "subscribe":
 		_, err = cs.sub.Subscribe(names...)
@@ -398,6 +401,7 @@ func (c *Conn) cmdSubscribe(ctx context.Context, args []string) resp.Reply {
 			confs = append(confs, confirm(kind, n, cs.count()))
 		}
 	}
+	c.auth.subMu.Unlock()
 	if err != nil {
 		return resp.Err("ERR " + pubsubErr(err).Error())
 	}
@@ -419,7 +423,9 @@ func confirmNone(kind string, count int) resp.Reply {
 func (c *Conn) leaveSubscribed() {
 	if c.sub != nil {
 		c.sub.sub.Close()
+		c.auth.subMu.Lock()
 		c.sub = nil
+		c.auth.subMu.Unlock()
 	}
 }
 
@@ -445,6 +451,10 @@ func (c *Conn) Receive(ctx context.Context) (Reply, error) {
 		return Reply{}, Error("ERR the connection is not in subscriber mode")
 	}
 	cs := c.sub
+	if !c.subscriptionsAllowed() { // the ACL took a channel away: conn_acl.go
+		_ = c.Close()
+		return Reply{}, errConnClosed
+	}
 	if len(cs.pending) > 0 {
 		r := cs.pending[0]
 		cs.pending = cs.pending[1:]

@@ -242,6 +242,8 @@ func (c *Conn) cmdExec(ctx context.Context, _ []string) resp.Reply {
 	watched := c.tx.watched
 	queue := c.tx.queue
 	c.tx = txState{}
+	c.auth.inExec = true // for the ACL log: conn_acl.go
+	defer func() { c.auth.inExec = false }()
 	var replies []resp.Reply
 	aborted := false
 	var oom *resp.Reply // EXEC refused for lack of memory
@@ -303,6 +305,9 @@ func (c *Conn) txShardsFor(queue []queued, watched []watchRec) []int {
 // runQueued runs one queued command inside EXEC, with the shards held.
 func (c *Conn) runQueued(g *shard.Ctx, group []*shard.Keyspace, db *int, q queued, logErr error) resp.Reply {
 	cmd := q.cmd
+	if r, ok := c.execPermit(cmd, q.args); !ok { // the ACL may have changed since: conn_acl.go
+		return r
+	}
 	if logErr != nil && cmd.Flags&shard.FlagWrite != 0 {
 		return resp.Err(misconfText(logErr))
 	}

@@ -26,6 +26,15 @@
 // in BLPOP and friends that disconnects is gone at once (see
 // docs/security.md for the whole picture).
 //
+// # Users and TLS
+//
+// Access control is the store's (Redis 7.0's ACL: ACL SETUSER, an ACL
+// file in kevy.Config.ACLFile, requirepass as RequirePass or CONFIG SET);
+// every client starts as the default user. Config.TLS serves TLS with
+// crypto/tls, on its own port beside the plain one or alone (Port < 0),
+// with client certificates as Redis's tls-auth-clients; CONFIG SET
+// tls-cert-file rotates the certificate for new connections.
+//
 // # Concurrency
 //
 // A Server is safe for concurrent use. Closing it does not close the store.
@@ -33,6 +42,7 @@ package server
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"log/slog"
 	"net"
@@ -56,12 +66,23 @@ type Config struct {
 	// only). Use "0.0.0.0" or "::" to accept remote clients, together with
 	// RequirePass.
 	Bind string
-	// Port is the TCP port; zero means 6379.
+	// Port is the TCP port; zero means 6379; a negative port means no
+	// plain TCP listener for ListenAndServe (Redis's port 0), which then
+	// serves TLS only.
 	Port int
-	// RequirePass is the password of the default user; "" means none.
+	// TLS, when set, configures TLS (Redis's tls-* parameters):
+	// ListenAndServe listens on TLS.Port too, ServeTLS serves a listener
+	// over TLS, and CONFIG SET tls-cert-file and the others change it for
+	// new connections. Nil: no TLS.
+	TLS *TLS
+	// RequirePass, when set, becomes the password of the store's default
+	// user, as CONFIG SET requirepass does (it is the store's, shared by
+	// all its servers); "" leaves the store's users as they are (by
+	// default: no password).
 	RequirePass string
 	// ProtectedModeOff disables protected mode. With protected mode on (the
-	// zero value) and no RequirePass, clients that do not connect from a
+	// zero value) and a default user without a password (no RequirePass,
+	// no password in the store's ACL), clients that do not connect from a
 	// loopback address are refused with Redis's DENIED error.
 	ProtectedModeOff bool
 	// MaxClients bounds the connected clients; zero means 10000. A client
@@ -138,6 +159,9 @@ type Server struct {
 	release func()
 	log     *slog.Logger
 
+	tls       *tlsState // nil without TLS; see tls.go
+	removeTLS func()
+
 	mu        sync.Mutex
 	listeners map[net.Listener]struct{}
 	conns     map[*serveconn.Conn]struct{}
@@ -158,6 +182,11 @@ func New(db *kevy.Store, cfg Config) *Server {
 	}
 	reg.SetMaxClients(cfg.MaxClients)
 	reg.SetLimits(cfg.limits(reg.Limits()))
+	if cfg.RequirePass != "" {
+		if a := reg.ACL(); a != nil {
+			a.SetRequirePass(cfg.RequirePass)
+		}
+	}
 	log := cfg.Logger
 	if log == nil {
 		log = db.Config().Logger
@@ -165,16 +194,21 @@ func New(db *kevy.Store, cfg Config) *Server {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Server{
+	srv := &Server{
 		db: db, cfg: cfg, release: release, log: log,
 		conn: serveconn.Config{
-			Password: cfg.RequirePass, MaxBulkLen: cfg.MaxBulkLen, MaxMultibulkLen: cfg.MaxMultibulkLen,
+			MaxBulkLen: cfg.MaxBulkLen, MaxMultibulkLen: cfg.MaxMultibulkLen,
 			IdleTimeout: cfg.IdleTimeout, Registry: reg, Logger: log,
 		},
 		listeners: map[net.Listener]struct{}{},
 		conns:     map[*serveconn.Conn]struct{}{},
 		idle:      make(chan struct{}, 1),
 	}
+	if cfg.TLS != nil {
+		srv.tls = newTLSState(*cfg.TLS, log)
+		srv.removeTLS = reg.AddTLS(srv.tls)
+	}
+	return srv
 }
 
 // Addr returns the address ListenAndServe listens on: Bind (default
@@ -196,13 +230,49 @@ func (s *Server) Listen() (net.Listener, error) {
 	return net.Listen("tcp", s.Addr())
 }
 
-// ListenAndServe listens on Addr and serves until Shutdown or Close.
+// ListenAndServe listens on Addr, and on TLSAddr with TLS when the Config
+// has a TLS port, and serves until Shutdown or Close.
 func (s *Server) ListenAndServe() error {
-	l, err := s.Listen()
-	if err != nil {
-		return err
+	var plain, secure net.Listener
+	var err error
+	if s.TLSAddr() != "" {
+		if err := s.LoadTLS(); err != nil {
+			return err
+		}
+		if secure, err = net.Listen("tcp", s.TLSAddr()); err != nil {
+			return err
+		}
 	}
-	return s.Serve(l)
+	if s.cfg.Port >= 0 {
+		if plain, err = s.Listen(); err != nil {
+			if secure != nil {
+				_ = secure.Close()
+			}
+			return err
+		}
+	}
+	switch {
+	case plain == nil && secure == nil:
+		return errors.New("server: no port to listen on (Port < 0 and no TLS port)")
+	case secure == nil:
+		return s.Serve(plain)
+	case plain == nil:
+		return s.ServeTLS(secure)
+	}
+	errs := make(chan error, 2)
+	go func() { errs <- s.ServeTLS(secure) }()
+	err = s.Serve(plain)
+	if !errors.Is(err, ErrServerClosed) {
+		_ = s.Close() // one listener failed: stop the other
+	}
+	return errors.Join(err, ignoreClosed(<-errs))
+}
+
+func ignoreClosed(err error) error {
+	if errors.Is(err, ErrServerClosed) {
+		return nil
+	}
+	return err
 }
 
 // Serve accepts clients on l and serves each on its own goroutine until
@@ -269,7 +339,7 @@ func (s *Server) closed() bool {
 // accept admits nc or refuses it (protected mode, maxclients), in the
 // order redis-server checks them.
 func (s *Server) accept(nc net.Conn) {
-	if !s.cfg.ProtectedModeOff && s.cfg.RequirePass == "" && !isLoopback(nc.RemoteAddr()) {
+	if !s.cfg.ProtectedModeOff && s.defaultNoPass() && !isLoopback(nc.RemoteAddr()) {
 		s.refuse(nc, msgDenied)
 		return
 	}
@@ -290,6 +360,9 @@ func (s *Server) accept(nc net.Conn) {
 	s.mu.Unlock()
 	go func() {
 		defer s.wg.Done()
+		if tc, ok := nc.(*tls.Conn); ok && !s.handshake(tc) {
+			c.Kill() // Serve then only cleans up
+		}
 		_ = c.Serve() // its errors are limits, logged by serveconn
 		s.mu.Lock()
 		delete(s.conns, c)
@@ -299,6 +372,29 @@ func (s *Server) accept(nc net.Conn) {
 		default:
 		}
 	}()
+}
+
+// defaultNoPass reports whether the store's default user has no password,
+// when protected mode refuses remote clients.
+func (s *Server) defaultNoPass() bool {
+	if a := s.conn.Registry.ACL(); a != nil {
+		return a.DefaultNoPass()
+	}
+	return true
+}
+
+// handshakeTimeout bounds a TLS client's handshake.
+const handshakeTimeout = 10 * time.Second
+
+// handshake runs the TLS handshake of a new client, logging a failure.
+func (s *Server) handshake(tc *tls.Conn) bool {
+	ctx, cancel := context.WithTimeout(context.Background(), handshakeTimeout)
+	defer cancel()
+	if err := tc.HandshakeContext(ctx); err != nil {
+		s.log.Debug("server: TLS handshake failed", "addr", tc.RemoteAddr(), "err", err)
+		return false
+	}
+	return true
 }
 
 // refuse writes msg to a client being turned away and closes it, on its
@@ -362,8 +458,16 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		}
 	}
 	s.wg.Wait()
-	s.release()
+	s.releaseAll()
 	return nil
+}
+
+// releaseAll drops the server's hold on the store's registry.
+func (s *Server) releaseAll() {
+	if s.removeTLS != nil {
+		s.removeTLS()
+	}
+	s.release()
 }
 
 // Close stops the server at once: listeners and every client connection
@@ -380,7 +484,7 @@ func (s *Server) Close() error {
 	}
 	s.mu.Unlock()
 	s.wg.Wait()
-	s.release()
+	s.releaseAll()
 	return nil
 }
 

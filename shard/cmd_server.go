@@ -128,8 +128,7 @@ func cmdSwapDB(c *Ctx) resp.Reply {
 }
 
 // CommandInfo builds COMMAND INFO's reply for cmd: name, arity, flags,
-// first key, last key, step, ACL categories, tips, key specs (kevy reports
-// a single range spec, or none), subcommands.
+// first key, last key, step, ACL categories, tips, key specs, subcommands.
 func CommandInfo(cmd *Command) resp.Reply {
 	statuses := func(ss []string) resp.Reply {
 		out := make([]resp.Reply, len(ss))
@@ -142,28 +141,6 @@ func CommandInfo(cmd *Command) resp.Reply {
 	for _, s := range cmd.SubCommands() {
 		subs = append(subs, CommandInfo(s))
 	}
-	var specs []resp.Reply
-	if cmd.First > 0 {
-		last := cmd.Last
-		if last > 0 {
-			last -= cmd.First
-		}
-		specs = append(specs, resp.ArrayReply([]resp.Reply{
-			resp.BulkReply("flags"), resp.EmptyArr,
-			resp.BulkReply("begin_search"), resp.ArrayReply([]resp.Reply{
-				resp.BulkReply("type"), resp.BulkReply("index"),
-				resp.BulkReply("spec"), resp.ArrayReply([]resp.Reply{resp.BulkReply("index"), resp.IntReply(int64(cmd.First))}),
-			}),
-			resp.BulkReply("find_keys"), resp.ArrayReply([]resp.Reply{
-				resp.BulkReply("type"), resp.BulkReply("range"),
-				resp.BulkReply("spec"), resp.ArrayReply([]resp.Reply{
-					resp.BulkReply("lastkey"), resp.IntReply(int64(last)),
-					resp.BulkReply("keystep"), resp.IntReply(int64(cmd.Step)),
-					resp.BulkReply("limit"), resp.Zero,
-				}),
-			}),
-		}))
-	}
 	return resp.ArrayReply([]resp.Reply{
 		resp.BulkReply(cmd.FullName),
 		resp.IntReply(int64(cmd.Arity)),
@@ -173,7 +150,7 @@ func CommandInfo(cmd *Command) resp.Reply {
 		resp.IntReply(int64(cmd.Step)),
 		statuses(cmd.Categories),
 		resp.BulkArray(append([]string{}, cmd.Tips...)),
-		resp.ArrayReply(append([]resp.Reply{}, specs...)),
+		keySpecsReply(cmd.KeySpecs),
 		resp.ArrayReply(subs),
 	})
 }

@@ -143,6 +143,13 @@ type Command struct {
 	// Subs are the subcommands of a container command (OBJECT, CONFIG ...).
 	Subs   map[string]*Command
 	Parent *Command
+
+	// ID is the command's index in Redis's command catalogue ([Catalog]),
+	// which access control uses to index its per-command bits.
+	ID int
+	// KeySpecs are Redis's key specifications of the command ([KeySpec]).
+	KeySpecs []KeySpec
+	keys     keyInfo
 }
 
 // InfoFlags returns the flags COMMAND INFO reports: Redis's.
@@ -184,10 +191,26 @@ func (c *Command) Keys(args []string, dst []int) []int {
 }
 
 var (
-	table    = map[string]*Command{}  // live commands by lower-case name
-	upper    = map[string]*Command{}  // the same by upper-case name (the usual spelling)
-	metadata = indexMeta(commandMeta) // Redis's metadata for every known name
+	table         = map[string]*Command{}  // live commands by lower-case name
+	upper         = map[string]*Command{}  // the same by upper-case name (the usual spelling)
+	metadata      = indexMeta(commandMeta) // Redis's metadata for the commands of table.go
+	redisMetadata = indexRedisMeta()       // and for every Redis command (redis_commands.go)
 )
+
+// redisMeta is a row of the generated table of every Redis command; its
+// index in the table is the command's ID.
+type redisMeta struct {
+	meta
+	specs []KeySpec
+}
+
+func indexRedisMeta() map[string]int {
+	m := make(map[string]int, len(redisCommands))
+	for i := range redisCommands {
+		m[redisCommands[i].name] = i
+	}
+	return m
+}
 
 type meta struct {
 	name              string
@@ -210,9 +233,14 @@ func indexMeta(rows []meta) map[string]*meta {
 // Redis's commands. It is called from init functions; it panics on a name
 // with no metadata or registered twice, which are programming errors.
 func Register(name string, h Handler) *Command {
+	id, ok := redisMetadata[name]
+	if !ok {
+		panic("shard: no metadata for command " + name)
+	}
+	rm := &redisCommands[id]
 	m := metadata[name]
 	if m == nil {
-		panic("shard: no metadata for command " + name)
+		m = &rm.meta
 	}
 	c := &Command{
 		FullName:   name,
@@ -224,6 +252,9 @@ func Register(name string, h Handler) *Command {
 		Last:       m.last,
 		Step:       m.step,
 		Run:        h,
+		ID:         id,
+		KeySpecs:   rm.specs,
+		keys:       deriveKeyInfo(name, rm.specs),
 	}
 	if parent, sub, ok := strings.Cut(name, "|"); ok {
 		c.Name = sub
@@ -317,5 +348,37 @@ func (c *Command) SubCommands() []*Command {
 		out = append(out, s)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// CatalogEntry is one command of Redis 7.0's command set, whether kevy
+// implements it or not: access control rules may name any of them, as
+// in Redis.
+type CatalogEntry struct {
+	ID         int      // the index in Catalog
+	FullName   string   // "get", "config|get"
+	Parent     int      // the container's ID; -1 for a top-level command
+	Categories []string // "@read" ...
+	Flags      Flags
+}
+
+// Catalog returns every command and subcommand of Redis 7.0, sorted by
+// full name; an entry's ID is its index, and a live command's ID is its
+// entry's. The result is shared: callers must not modify it.
+func Catalog() []CatalogEntry { return catalog }
+
+var catalog = buildCatalog()
+
+func buildCatalog() []CatalogEntry {
+	out := make([]CatalogEntry, len(redisCommands))
+	for i := range redisCommands {
+		m := &redisCommands[i].meta
+		e := CatalogEntry{ID: i, FullName: m.name, Parent: -1, Categories: strings.Fields(m.cats),
+			Flags: parseFlags(m.flags)}
+		if parent, _, ok := strings.Cut(m.name, "|"); ok {
+			e.Parent = redisMetadata[parent]
+		}
+		out[i] = e
+	}
 	return out
 }

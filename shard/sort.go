@@ -101,8 +101,30 @@ type sortOptions struct {
 	gets                   []string
 }
 
-// parseSort parses SORT's options as Redis's sortCommandGeneric does.
-func parseSort(args []string, readonly bool) (sortOptions, resp.Reply, bool) {
+// The errors of BY and GET patterns for a user whose ACL does not let it
+// read every key.
+var (
+	errSortByACL  = resp.Err("ERR BY option of SORT denied due to insufficient ACL permissions.")
+	errSortGetACL = resp.Err("ERR GET option of SORT denied due to insufficient ACL permissions.")
+)
+
+// SortPatternsDenied reports whether SORT (or SORT_RO when readonly) with
+// args, run by a user without read access to every key, is refused for a
+// BY pattern (with a "*") or a GET option, and the error reply: the
+// refusal Redis's sortCommandGeneric makes while parsing the options, so
+// a syntax error met first wins. Access control calls it before the
+// command runs.
+func SortPatternsDenied(args []string, readonly bool) (resp.Reply, bool) {
+	_, r, ok := parseSort(args, readonly, true)
+	if ok || r.Str != errSortByACL.Str && r.Str != errSortGetACL.Str {
+		return resp.Reply{}, false
+	}
+	return r, true
+}
+
+// parseSort parses SORT's options as Redis's sortCommandGeneric does;
+// restricted refuses BY and GET patterns (SortPatternsDenied).
+func parseSort(args []string, readonly, restricted bool) (sortOptions, resp.Reply, bool) {
 	o := sortOptions{limitCount: -1}
 	for j := 2; j < len(args); j++ {
 		left := len(args) - j - 1
@@ -130,9 +152,14 @@ func parseSort(args []string, readonly bool) (sortOptions, resp.Reply, bool) {
 			o.by, o.hasBy = args[j+1], true
 			if strings.IndexByte(cstring(o.by), '*') < 0 {
 				o.dontsort = true
+			} else if restricted {
+				return o, errSortByACL, false
 			}
 			j++
 		case EqualFold(arg, "get") && left >= 1:
+			if restricted {
+				return o, errSortGetACL, false
+			}
 			o.gets = append(o.gets, args[j+1])
 			j++
 		default:
@@ -143,7 +170,7 @@ func parseSort(args []string, readonly bool) (sortOptions, resp.Reply, bool) {
 }
 
 func sortGeneric(c *Ctx, readonly bool) resp.Reply {
-	o, errRep, ok := parseSort(c.Args, readonly)
+	o, errRep, ok := parseSort(c.Args, readonly, false)
 	if !ok {
 		return errRep
 	}

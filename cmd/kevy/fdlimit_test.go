@@ -108,6 +108,16 @@ func runKevy(t *testing.T, ulimit string, env []string, args ...string) (*exec.C
 	return nil, "", nil
 }
 
+// freePort returns a loopback port that was free a moment ago (kevy
+// serve's --port 0 means no plain listener, as Redis's port 0).
+func freePort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
 // TestServeUnderLowFileLimit runs kevy serve under a real "ulimit -n 256":
 // it lowers maxclients to fit, refuses the clients beyond with Redis's
 // error, and SAVE and BGREWRITEAOF still work with every client connected.
@@ -117,7 +127,7 @@ func TestServeUnderLowFileLimit(t *testing.T) {
 	}
 	dir := t.TempDir()
 	cmd, addr, logs := runKevy(t, "256", []string{envRequirePass + "=s3cret"},
-		"serve", "--port", "0", "--dir", dir, "--shards", "4", "--maxclients", "220")
+		"serve", "--port", strconv.Itoa(freePort(t)), "--dir", dir, "--shards", "4", "--maxclients", "220")
 	// 220 clients and 48 descriptors for kevy need 268. Without the
 	// privilege to raise the hard limit (CAP_SYS_RESOURCE), kevy lowers
 	// maxclients to 256-48; with it, it raises the limit, as Redis does.

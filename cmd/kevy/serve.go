@@ -21,14 +21,23 @@ import (
 // serveOptions are the flags of kevy serve.
 type serveOptions struct {
 	dir, bind, pass, passFile, engine, fsync string
-	outputLimits, queryLimit                 string
+	outputLimits, queryLimit, aclFile        string
 	port, shards, maxClients                 int
 	protectedOff                             bool
 	timeout, grace                           time.Duration
 	quiet                                    bool
+	tls                                      tlsOptions
 
-	getenv func(string) string // os.Getenv; tests replace it
-	rlimit rlimit              // the open-file limit; tests replace it
+	getenv  func(string) string // os.Getenv; tests replace it
+	rlimit  rlimit              // the open-file limit; tests replace it
+	anyPort bool                // tests: port 0 (and tls-port 0 with TLS files) pick a free port
+}
+
+// tlsOptions are the TLS flags.
+type tlsOptions struct {
+	port                             int
+	certFile, keyFile, caFile, caDir string
+	authClients, protocols           string
 }
 
 // envRequirePass is the environment variable kevy serve reads the password
@@ -39,7 +48,7 @@ func serveFlags(fs *flag.FlagSet) *serveOptions {
 	o := &serveOptions{}
 	fs.StringVar(&o.dir, "dir", "", "data directory (\"\": in memory)")
 	fs.StringVar(&o.bind, "bind", "127.0.0.1", "address to listen on (loopback only unless told)")
-	fs.IntVar(&o.port, "port", server.DefaultPort, "TCP port (0: any free port)")
+	fs.IntVar(&o.port, "port", server.DefaultPort, "TCP port (0: no plain TCP listener, as Redis's port 0)")
 	fs.StringVar(&o.pass, "requirepass", "",
 		"password of the default user (visible in ps: prefer --requirepass-file or $"+envRequirePass+")")
 	fs.StringVar(&o.passFile, "requirepass-file", "",
@@ -58,6 +67,14 @@ func serveFlags(fs *flag.FlagSet) *serveOptions {
 	fs.DurationVar(&o.grace, "shutdown-timeout", 10*time.Second,
 		"how long shutdown waits for clients to finish their commands")
 	fs.BoolVar(&o.quiet, "quiet", false, "log warnings only")
+	fs.StringVar(&o.aclFile, "aclfile", "", "ACL file (Redis's format): users loaded at start, by ACL LOAD, written by ACL SAVE")
+	fs.IntVar(&o.tls.port, "tls-port", 0, "TLS port (0: none)")
+	fs.StringVar(&o.tls.certFile, "tls-cert-file", "", "the server's certificate (PEM)")
+	fs.StringVar(&o.tls.keyFile, "tls-key-file", "", "the server's private key (PEM)")
+	fs.StringVar(&o.tls.caFile, "tls-ca-cert-file", "", "CA certificates that sign client certificates (PEM)")
+	fs.StringVar(&o.tls.caDir, "tls-ca-cert-dir", "", "a directory of CA certificates (PEM)")
+	fs.StringVar(&o.tls.authClients, "tls-auth-clients", "yes", "client certificates: yes (required), no, optional")
+	fs.StringVar(&o.tls.protocols, "tls-protocols", "", `TLS versions: "TLSv1.2 TLSv1.3" (the default)`)
 	o.getenv, o.rlimit = os.Getenv, sysRlimit{}
 	return o
 }
@@ -100,8 +117,23 @@ func (o *serveOptions) password(log *slog.Logger) (string, error) {
 	return pass, nil
 }
 
+// tlsConfig returns the server's TLS configuration, nil without a TLS
+// port.
+func (o *serveOptions) tlsConfig() (*server.TLS, error) {
+	t := o.tls
+	if t.port == 0 && !(o.anyPort && t.certFile != "") {
+		return nil, nil
+	}
+	auth, ok := server.ParseTLSAuthClients(t.authClients)
+	if !ok {
+		return nil, fmt.Errorf("--tls-auth-clients %q: want yes, no or optional", t.authClients)
+	}
+	return &server.TLS{Port: t.port, CertFile: t.certFile, KeyFile: t.keyFile, CACertFile: t.caFile,
+		CACertDir: t.caDir, AuthClients: auth, Protocols: t.protocols}, nil
+}
+
 func (o *serveOptions) storeConfig(log *slog.Logger) (kevy.Config, error) {
-	cfg := kevy.Config{Dir: o.dir, Shards: o.shards, Logger: log}
+	cfg := kevy.Config{Dir: o.dir, Shards: o.shards, Logger: log, ACLFile: o.aclFile}
 	switch o.engine {
 	case "actor":
 	case "locked":
@@ -137,9 +169,13 @@ func runServe(args []string) error {
 	return serve(ctx, o, os.Stderr, nil)
 }
 
+// listening is where serve listens: the plain and the TLS address (""
+// when off).
+type listening struct{ plain, tls string }
+
 // serve runs the server until ctx ends, then shuts it down gracefully and
-// closes the store. ready, when set, receives the listening address.
-func serve(ctx context.Context, o *serveOptions, logw io.Writer, ready func(addr string)) error {
+// closes the store. ready, when set, receives the listening addresses.
+func serve(ctx context.Context, o *serveOptions, logw io.Writer, ready func(listening)) error {
 	level := slog.LevelInfo
 	if o.quiet {
 		level = slog.LevelWarn
@@ -152,6 +188,17 @@ func serve(ctx context.Context, o *serveOptions, logw io.Writer, ready func(addr
 	pass, err := o.password(log)
 	if err != nil {
 		return err
+	}
+	if pass != "" && o.aclFile != "" {
+		return errors.New("--aclfile and a requirepass password: give the default user its password in the ACL file")
+	}
+	tlsCfg, err := o.tlsConfig()
+	if err != nil {
+		return err
+	}
+	plainOn := o.port != 0 || o.anyPort
+	if !plainOn && tlsCfg == nil {
+		return errors.New("nothing to listen on: --port 0 and no --tls-port")
 	}
 	db, err := kevy.Open(cfg)
 	if err != nil {
@@ -166,30 +213,59 @@ func serve(ctx context.Context, o *serveOptions, logw io.Writer, ready func(addr
 	}
 	srv := server.New(db, server.Config{
 		Bind: o.bind, Port: o.port, RequirePass: pass, ProtectedModeOff: o.protectedOff,
-		MaxClients: maxClients, IdleTimeout: o.timeout, Logger: log,
+		MaxClients: maxClients, IdleTimeout: o.timeout, Logger: log, TLS: tlsCfg,
 	})
-	addr := net.JoinHostPort(o.bind, fmt.Sprint(max(o.port, 0)))
-	l, err := net.Listen("tcp", addr)
-	if err != nil {
+	var ls []net.Listener // plain, then TLS
+	var at listening
+	closeAll := func(err error) error {
+		for _, l := range ls {
+			_ = l.Close()
+		}
 		_ = srv.Close()
 		return errors.Join(err, db.Close())
 	}
-	if !isLoopbackBind(o.bind) && pass == "" {
+	if plainOn {
+		l, err := net.Listen("tcp", net.JoinHostPort(o.bind, fmt.Sprint(max(o.port, 0))))
+		if err != nil {
+			return closeAll(err)
+		}
+		ls, at.plain = append(ls, l), l.Addr().String()
+	}
+	if tlsCfg != nil {
+		if err := srv.LoadTLS(); err != nil {
+			return closeAll(err)
+		}
+		l, err := net.Listen("tcp", net.JoinHostPort(o.bind, fmt.Sprint(tlsCfg.Port)))
+		if err != nil {
+			return closeAll(err)
+		}
+		ls, at.tls = append(ls, l), l.Addr().String()
+	}
+	if !isLoopbackBind(o.bind) && pass == "" && o.aclFile == "" {
 		log.Warn("listening beyond loopback without a password: protected mode refuses remote clients",
 			"bind", o.bind)
 	}
-	log.Info("kevy serving", "addr", l.Addr().String(), "dir", o.dir, "engine", cfg.Engine.String(),
+	log.Info("kevy serving", "addr", at.plain, "tls_addr", at.tls, "dir", o.dir, "engine", cfg.Engine.String(),
 		"appendfsync", o.fsync, "maxclients", maxClients)
 	if ready != nil {
-		ready(l.Addr().String())
+		ready(at)
 	}
 	stopTuner := startMemoryTuner(ctx, db, log)
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(l) }()
+	done := make(chan error, len(ls))
+	for i, l := range ls {
+		if i == 0 && plainOn {
+			go func() { done <- srv.Serve(l) }()
+		} else {
+			go func() { done <- srv.ServeTLS(l) }()
+		}
+	}
 	select {
 	case <-ctx.Done():
 	case err := <-done:
 		_ = srv.Close()
+		for range len(ls) - 1 {
+			<-done
+		}
 		stopTuner()
 		return errors.Join(err, db.Close())
 	}
@@ -197,8 +273,10 @@ func serve(ctx context.Context, o *serveOptions, logw io.Writer, ready func(addr
 	sctx, cancel := context.WithTimeout(context.Background(), o.grace)
 	defer cancel()
 	serr := srv.Shutdown(sctx)
-	if err := <-done; !errors.Is(err, server.ErrServerClosed) {
-		serr = errors.Join(serr, err)
+	for range ls {
+		if err := <-done; !errors.Is(err, server.ErrServerClosed) {
+			serr = errors.Join(serr, err)
+		}
 	}
 	stopTuner()
 	if err := db.Close(); err != nil {

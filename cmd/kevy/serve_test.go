@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kevydb/kevy/internal/redistest"
+	"github.com/kevydb/kevy/internal/testpki"
 	"github.com/kevydb/kevy/resp"
 )
 
@@ -28,11 +29,12 @@ func startServe(t *testing.T, flags ...string) int {
 	fs := newServeFlagSet()
 	o := serveFlags(fs)
 	require.NoError(t, fs.Parse(append([]string{"--port", "0", "--shards", "2", "--quiet"}, flags...)))
+	o.anyPort = true
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan string, 1)
 	done := make(chan error, 1)
 	var logs bytes.Buffer
-	go func() { done <- serve(ctx, o, &syncWriter{w: &logs}, func(a string) { ready <- a }) }()
+	go func() { done <- serve(ctx, o, &syncWriter{w: &logs}, func(a listening) { ready <- a.plain }) }()
 	var addr string
 	select {
 	case addr = <-ready:
@@ -268,10 +270,11 @@ func TestServeDataDirSurvivesRestart(t *testing.T) {
 		fs := newServeFlagSet()
 		o := serveFlags(fs)
 		require.NoError(t, fs.Parse([]string{"--port", "0", "--dir", dir, "--appendfsync", "always", "--quiet"}))
+		o.anyPort = true
 		ctx, cancel := context.WithCancel(context.Background())
 		ready := make(chan string, 1)
 		done := make(chan error, 1)
-		go func() { done <- serve(ctx, o, io.Discard, func(a string) { ready <- a }) }()
+		go func() { done <- serve(ctx, o, io.Discard, func(a listening) { ready <- a.plain }) }()
 		addr := <-ready
 		_, port, _ := net.SplitHostPort(addr)
 		p, _ := strconv.Atoi(port)
@@ -293,4 +296,70 @@ func (s *syncWriter) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.w.Write(p)
+}
+
+// startServeListening runs "kevy serve" in-process with flags as given
+// (no free-port knob) and returns where it listens.
+func startServeListening(t *testing.T, flags ...string) listening {
+	t.Helper()
+	fs := newServeFlagSet()
+	o := serveFlags(fs)
+	require.NoError(t, fs.Parse(append([]string{"--shards", "2", "--quiet"}, flags...)))
+	ctx, cancel := context.WithCancel(context.Background())
+	ready := make(chan listening, 1)
+	done := make(chan error, 1)
+	go func() { done <- serve(ctx, o, io.Discard, func(a listening) { ready <- a }) }()
+	var at listening
+	select {
+	case at = <-ready:
+	case err := <-done:
+		cancel()
+		t.Fatalf("serve: %v", err)
+	}
+	t.Cleanup(func() {
+		cancel()
+		assert.NoError(t, <-done)
+	})
+	return at
+}
+
+// TestServeTLSWithRedisCLI: redis-cli --tls works against kevy serve's TLS
+// port, with client certificates, while --port 0 turns the plain port
+// off; and ACL users authenticate over it.
+func TestServeTLSWithRedisCLI(t *testing.T) {
+	dir := t.TempDir()
+	ca := testpki.NewCA(t, dir, "test")
+	srv, cli := ca.Server("server"), ca.Client("client")
+	port := freePort(t)
+	at := startServeListening(t, "--port", "0", "--tls-port", strconv.Itoa(port), "--tls-cert-file", srv.CertFile,
+		"--tls-key-file", srv.KeyFile, "--tls-ca-cert-file", ca.CertFile)
+	assert.Equal(t, "", at.plain)
+	assert.Equal(t, "127.0.0.1:"+strconv.Itoa(port), at.tls)
+	tlsArgs := []string{"--tls", "--cacert", ca.CertFile, "--cert", cli.CertFile, "--key", cli.KeyFile}
+	assert.Equal(t, "OK\n", redisCLI(t, port, "", append(tlsArgs, "SET", "k", "secure")...))
+	assert.Equal(t, "secure\n", redisCLI(t, port, "", append(tlsArgs, "GET", "k")...))
+	assert.Equal(t, "OK\n", redisCLI(t, port, "", append(tlsArgs, "ACL", "SETUSER", "u", "on", ">pw", "~k", "+get")...))
+	assert.Equal(t, "secure\n", redisCLI(t, port, "", append(tlsArgs, "--user", "u", "--pass", "pw", "--no-auth-warning", "GET", "k")...))
+	assert.Equal(t, "NOPERM this user has no permissions to run the 'set' command\n\n",
+		redisCLI(t, port, "", append(tlsArgs, "--user", "u", "--pass", "pw", "--no-auth-warning", "SET", "k", "v")...))
+	// Without a client certificate the handshake fails.
+	out, err := exec.Command(redistest.Binary(t, "redis-cli"), "-p", strconv.Itoa(port), "--tls",
+		"--cacert", ca.CertFile, "PING").CombinedOutput()
+	assert.Error(t, err)
+	assert.NotContains(t, string(out), "PONG")
+}
+
+func TestServeRefusesNoListener(t *testing.T) {
+	fs := newServeFlagSet()
+	o := serveFlags(fs)
+	require.NoError(t, fs.Parse([]string{"--port", "0"}))
+	assert.ErrorContains(t, serve(context.Background(), o, io.Discard, nil), "nothing to listen on")
+	fs = newServeFlagSet()
+	o = serveFlags(fs)
+	require.NoError(t, fs.Parse([]string{"--aclfile", "x.acl", "--requirepass", "pw"}))
+	assert.ErrorContains(t, serve(context.Background(), o, io.Discard, nil), "--aclfile and a requirepass")
+	fs = newServeFlagSet()
+	o = serveFlags(fs)
+	require.NoError(t, fs.Parse([]string{"--tls-port", "1", "--tls-auth-clients", "maybe"}))
+	assert.ErrorContains(t, serve(context.Background(), o, io.Discard, nil), "--tls-auth-clients")
 }

@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -284,4 +285,38 @@ func ioReadFull(r *bufio.Reader, buf []byte) (int, error) {
 		}
 	}
 	return n, nil
+}
+
+// NormACLRules puts the single-command rules of an ACL rule string (ACL
+// LIST, ACL GETUSER's "commands", an ACL file line) in name order.
+// redis-server writes them in its command table's hash order, which a
+// random seed changes from one process to the next; the rules that start
+// each selector's commands (+@all or -@all, then the categories, in
+// Redis's deterministic best-fit order) keep their places.
+func NormACLRules(s string) string {
+	var out, singles []string
+	flush := func() {
+		sort.SliceStable(singles, func(i, j int) bool {
+			return strings.TrimLeft(singles[i], "+-") < strings.TrimLeft(singles[j], "+-")
+		})
+		out = append(out, singles...)
+		singles = nil
+	}
+	for _, w := range strings.Split(s, " ") {
+		bare := strings.TrimSuffix(w, ")")
+		single := len(bare) > 1 && (bare[0] == '+' || bare[0] == '-') && bare[1] != '@'
+		switch {
+		case single && bare == w:
+			singles = append(singles, w)
+		case single:
+			singles = append(singles, bare)
+			flush()
+			out[len(out)-1] += ")"
+		default:
+			flush()
+			out = append(out, w)
+		}
+	}
+	flush()
+	return strings.Join(out, " ")
 }

@@ -26,6 +26,21 @@ type Caller interface {
 	Call(args []string, proto int) resp.Reply
 }
 
+// ACLChecker is implemented by a Caller whose runs are subject to access
+// control: the ACL of the user running the script. The runtime asks it
+// before each redis.call and redis.pcall, in Redis's place among the
+// checks (after noscript, before the write and OOM checks), and for
+// redis.acl_check_cmd. A Caller that does not implement it allows every
+// command.
+type ACLChecker interface {
+	// CheckACL reports whether the script's user may run args, a known
+	// command; when not, errText is the error the call gets (Redis's "The
+	// user executing the script can't ..."; the runtime adds "ERR").
+	// logDenial says whether a denial goes to the ACL log, as those of
+	// redis.call do and those of redis.acl_check_cmd do not.
+	CheckACL(args []string, logDenial bool) (errText string, ok bool)
+}
+
 // CommandInfo is what the runtime needs to know about a command before
 // running it from a script.
 type CommandInfo struct {

@@ -28,6 +28,13 @@
 //     [Caller.Call] returns the reply in the protocol the script chose with
 //     redis.setresp (RESP3 kinds for 3), as the command would answer a
 //     client of that protocol.
+//   - Access control: a Caller that implements [ACLChecker] is asked
+//     whether the script's user may run each command, after the noscript
+//     check and before the write and OOM checks, as Redis does, and
+//     answers redis.acl_check_cmd (kevy's Conn provides the check, with
+//     the "lua" context of ACL LOG: conn_acl.go). SORT's refusal of BY and
+//     GET patterns to a user without full key access is the Caller's, when
+//     Call runs SORT.
 //   - Request.OOM says used memory exceeded maxmemory when the run
 //     started; Request.ReadOnly marks EVAL_RO/EVALSHA_RO/FCALL_RO. The
 //     checks Redis makes before a run (write flag under *_RO, allow-oom)

@@ -164,6 +164,13 @@ func (v *vm) redisCall(L *lua.LState, raiseErr bool) int {
 		return fail("Wrong number of args calling Redis command from script")
 	case info.Flags&CmdNoScript != 0:
 		return fail("This Redis command is not allowed from script")
+	}
+	if ac, ok := caller.(ACLChecker); ok {
+		if text, ok := ac.CheckACL(args, true); !ok {
+			return fail(text)
+		}
+	}
+	switch {
 	case run.readOnly && info.Flags&(CmdWrite|CmdMayReplicate) != 0:
 		return fail("Write commands are not allowed from read-only scripts.")
 	case !run.allowOOM && run.req.OOM && !run.req.Written() && info.Flags&CmdDenyOOM != 0:
@@ -246,8 +253,9 @@ func (v *vm) redisSetRepl(L *lua.LState) int {
 	return 0
 }
 
-// redisACLCheckCmd is redis.acl_check_cmd. kevy has no ACL users yet, so
-// every known command is permitted.
+// redisACLCheckCmd is redis.acl_check_cmd: whether the script's user may
+// run the command (the Caller's ACLChecker; every known command without
+// one), without running it or logging a denial.
 func (v *vm) redisACLCheckCmd(L *lua.LState) int {
 	if v.run == nil {
 		raise(L, "redis.acl_check_cmd can only be called inside a script invocation")
@@ -264,11 +272,16 @@ func (v *vm) redisACLCheckCmd(L *lua.LState) int {
 		}
 		args[i] = s
 	}
-	if !v.run.req.Caller.Lookup(args).Known {
+	caller := v.run.req.Caller
+	if !caller.Lookup(args).Known {
 		raise(L, "Invalid command passed to redis.acl_check_cmd()")
 	}
+	allowed := true
+	if ac, ok := caller.(ACLChecker); ok {
+		_, allowed = ac.CheckACL(args, false)
+	}
 	L.SetTop(0)
-	L.Push(lua.LTrue)
+	L.Push(lua.LBool(allowed))
 	return 1
 }
 

@@ -108,6 +108,7 @@ func (c *Conn) ownerLoop() (back bool, err error) {
 func (c *Conn) runAvailable() (done bool, err error) {
 	for {
 		c.batch, c.arena = c.batch[:0], c.arena[:0]
+		c.authed = !c.sess.AuthRequired()
 		c.rd.SetUnauthenticated(!c.authed)
 		c.noRead = true
 		var rerr error

@@ -21,12 +21,26 @@ func (c *Conn) runBatch(batch [][]string) {
 		}
 		c.runSegment(batch[start:i])
 		start = i + 1
+		if c.closeAfterReply() {
+			return
+		}
 		c.special(args)
-		if c.quit || c.dead || c.killed.Load() {
+		if c.quit || c.dead || c.killed.Load() || c.closeAfterReply() {
 			return // Redis runs nothing after QUIT
 		}
 	}
 	c.runSegment(batch[start:])
+	c.closeAfterReply()
+}
+
+// closeAfterReply reports whether a command closed the connection after
+// its reply (CLIENT KILL of itself, ACL DELUSER of its user), and if so
+// makes it quit.
+func (c *Conn) closeAfterReply() bool {
+	if c.cl.closeAfter.Load() {
+		c.quit = true
+	}
+	return c.quit
 }
 
 func (c *Conn) runSegment(seg [][]string) {
@@ -97,10 +111,11 @@ func (c *Conn) observe(args []string, r *resp.Reply) {
 }
 
 // isSpecial reports whether the command named name is one the connection
-// handles itself, in its place in the batch (EXEC too: a CLIENT KILL it
-// ran may end the connection, and nothing after it may run then).
+// handles itself, in its place in the batch (EXEC and ACL too: a CLIENT
+// KILL or ACL DELUSER it ran may end the connection, and nothing after it
+// may run then).
 func isSpecial(name string) bool {
-	if len(name) < 4 || len(name) > 12 {
+	if len(name) < 3 || len(name) > 12 {
 		return false
 	}
 	var buf [12]byte
@@ -112,7 +127,7 @@ func isSpecial(name string) bool {
 		buf[i] = ch
 	}
 	switch string(buf[:len(name)]) {
-	case "hello", "auth", "quit", "reset", "client", "command", "exec",
+	case "hello", "auth", "quit", "reset", "client", "command", "exec", "acl",
 		"subscribe", "psubscribe", "unsubscribe", "punsubscribe",
 		"blpop", "brpop", "blmove", "brpoplpush", "blmpop", "bzpopmin", "bzpopmax", "bzmpop":
 		return true
@@ -152,6 +167,15 @@ func (c *Conn) special(args []string) {
 		case "quit", "reset":
 		default:
 			c.runSegment([][]string{args}) // queued by the session, as Redis queues them
+			return
+		}
+	}
+	switch cmd.FullName {
+	case "client|list", "client|info", "client|kill", "command|docs":
+		// Answered here, not by the session: ask it about the ACL.
+		if r, ok := c.sess.Allow(args); !ok {
+			c.appendReply(args, &r)
+			c.last = cmd
 			return
 		}
 	}

@@ -2,7 +2,6 @@ package serveconn
 
 import (
 	"context"
-	"crypto/subtle"
 	"strconv"
 	"strings"
 	"time"
@@ -14,45 +13,15 @@ import (
 // The connection commands: HELLO, AUTH, RESET, CLIENT LIST/INFO/KILL and
 // the SUBSCRIBE family, with Redis 7.0's replies.
 
-const (
-	msgWrongPass = "WRONGPASS invalid username-password pair or user is disabled."
-	msgBadName   = "ERR Client names cannot contain spaces, newlines or special characters."
-)
-
 // Version is the Redis version kevy reports (HELLO, INFO).
 const Version = "7.0.15"
 
-// checkAuth reports whether user and pass authenticate as the default user.
-func (c *Conn) checkAuth(user, pass string) bool {
-	if user != "default" {
-		return false
-	}
-	if c.cfg.Password == "" {
-		return true // the default user is nopass
-	}
-	return subtle.ConstantTimeCompare([]byte(pass), []byte(c.cfg.Password)) == 1
-}
-
+// auth runs AUTH on the session, which checks the credentials against
+// the store's users.
 func (c *Conn) auth(args []string) {
-	if len(args) > 3 {
-		c.out = resp.AppendReply(c.out, shard.ErrSyntax)
-		return
-	}
-	user, pass := "default", args[1]
-	if len(args) == 2 {
-		if c.cfg.Password == "" {
-			c.appendErr(shard.MsgNoAuthNeeded)
-			return
-		}
-	} else {
-		user, pass = args[1], args[2]
-	}
-	if !c.checkAuth(user, pass) {
-		c.appendErr(msgWrongPass)
-		return
-	}
-	c.authed = true
-	c.out = resp.AppendReply(c.out, resp.OK)
+	r := c.sess.Exec(c.ctx, args...)
+	c.authed = !c.sess.AuthRequired()
+	c.out = resp.AppendReply(c.out, r)
 }
 
 // validName reports whether name is a valid client name (CLIENT SETNAME).
@@ -75,49 +44,36 @@ func parseInt(s string) (int64, bool) {
 	return n, err == nil
 }
 
+// hello runs HELLO: the session checks the version and the options and
+// authenticates (AUTH) and names (SETNAME) the connection; the
+// connection switches protocol and writes the reply.
 func (c *Conn) hello(args []string) {
-	proto := c.proto
-	i := 1
-	if len(args) >= 2 {
-		v, ok := parseInt(args[1])
-		if !ok {
-			c.appendErr("ERR Protocol version is not an integer or out of range")
-			return
-		}
-		if v < 2 || v > 3 {
-			c.appendErr("NOPROTO unsupported protocol version")
-			return
-		}
-		proto, i = int(v), 2
+	c.helloDone(args, c.sess.Exec(c.ctx, args...))
+}
+
+// helloDone finishes HELLO args once the session answered r: an error is
+// the reply; otherwise the connection takes the protocol and the name and
+// writes HELLO's map.
+func (c *Conn) helloDone(args []string, r resp.Reply) {
+	c.authed = !c.sess.AuthRequired()
+	if r.Kind == resp.Error {
+		c.out = resp.AppendReply(c.out, r)
+		return
 	}
-	for ; i < len(args); i++ {
-		more := len(args) - 1 - i
-		switch opt := strings.ToLower(args[i]); {
-		case opt == "auth" && more >= 2:
-			if !c.checkAuth(args[i+1], args[i+2]) {
-				c.appendErr(msgWrongPass)
-				return
-			}
-			c.authed = true
+	proto := c.proto
+	if len(args) >= 2 {
+		if v, ok := parseInt(args[1]); ok {
+			proto = int(v)
+		}
+	}
+	for i := 2; i < len(args); i++ {
+		switch {
+		case strings.EqualFold(args[i], "auth") && i+2 < len(args):
 			i += 2
-		case opt == "setname" && more >= 1:
-			if !validName(args[i+1]) {
-				c.appendErr(msgBadName)
-				return
-			}
-			c.sess.Exec(c.ctx, "CLIENT", "SETNAME", args[i+1])
+		case strings.EqualFold(args[i], "setname") && i+1 < len(args):
 			c.setName(args[i+1])
 			i++
-		default:
-			c.appendErr("ERR Syntax error in HELLO option '" + args[i] + "'")
-			return
 		}
-	}
-	if !c.authed {
-		c.appendErr("NOAUTH HELLO must be called with the client already authenticated, " +
-			"otherwise the HELLO AUTH <user> <pass> option can be used to authenticate " +
-			"the client and select the RESP protocol version at the same time")
-		return
 	}
 	c.proto = proto
 	kind := byte('*')
@@ -140,8 +96,9 @@ func (c *Conn) hello(args []string) {
 }
 
 // reset is RESET: the session drops its transaction, watches,
-// subscriptions and name and selects database 0; the connection goes back
-// to RESP2 and, with a password set, to unauthenticated.
+// subscriptions and name, selects database 0 and logs in as the default
+// user (authenticated only if it needs no password); the connection goes
+// back to RESP2.
 func (c *Conn) reset(args []string) {
 	r := c.sess.Exec(c.ctx, args...)
 	if r.Kind == resp.Error {
@@ -149,7 +106,7 @@ func (c *Conn) reset(args []string) {
 		return
 	}
 	c.proto = 2
-	c.authed = c.cfg.Password == ""
+	c.authed = !c.sess.AuthRequired()
 	c.tx = txTrack{}
 	c.chans, c.pats = 0, 0
 	c.setName("")
@@ -228,6 +185,7 @@ func ClientKill(reg *Registry, self int64, args []string) (reply resp.Reply, kil
 		addr, laddr string
 		keepType    func(*Client) bool
 		id          int64
+		user        string
 		skipme      = true
 	)
 	if len(args) == 3 {
@@ -256,9 +214,10 @@ func ClientKill(reg *Registry, self int64, args []string) (reply resp.Reply, kil
 			case "laddr":
 				laddr = v
 			case "user":
-				if v != "default" {
+				if !userExists(reg, v) {
 					return resp.Err("ERR No such user '" + v + "'"), false
 				}
+				user = v
 			case "skipme":
 				switch strings.ToLower(v) {
 				case "yes":
@@ -281,6 +240,7 @@ func ClientKill(reg *Registry, self int64, args []string) (reply resp.Reply, kil
 				laddr != "" && x.LAddr != laddr,
 				keepType != nil && !keepType(x),
 				id != 0 && x.ID != id,
+				user != "" && x.User() != user,
 				x.ID == self && skipme:
 				continue
 			}

@@ -25,6 +25,24 @@ type Session interface {
 	DB() int
 	// Close ends the session.
 	Close() error
+
+	// The session owns the connection's login (AUTH, HELLO ... AUTH,
+	// RESET) and its access control.
+
+	// RequireAuth makes the session a network client's: logged in as
+	// the default user only when that user is on and needs no password,
+	// as a new Redis client; New calls it.
+	RequireAuth()
+	// AuthRequired reports whether the session must authenticate before
+	// running commands other than AUTH, HELLO, QUIT and RESET.
+	AuthRequired() bool
+	// User returns the name of the ACL user the session runs as.
+	User() string
+	// Allow checks, without running it, whether the session may run the
+	// command args now (authentication and ACL), and returns the error
+	// reply to send when not; a denial is logged as when the command
+	// runs. The connection calls it for the commands it answers itself.
+	Allow(args []string) (resp.Reply, bool)
 }
 
 // Redis's defaults.
@@ -47,16 +65,14 @@ const (
 )
 
 // Config configures how connections are served. The zero value serves with
-// Redis's defaults, no password and a private registry. A Config may be
-// shared by many connections; it must not change once serving started.
-// The buffer limits a connection enforces are its registry's [Limits],
-// which CONFIG SET can change while it is served.
+// Redis's defaults and a private registry. A Config may be shared by many
+// connections; it must not change once serving started. The buffer limits
+// a connection enforces are its registry's [Limits], which CONFIG SET can
+// change while it is served. Passwords and users are the store's (its ACL,
+// which the session applies): until a client authenticates, when the
+// default user needs it, a command may have at most 10 arguments and 16 KB
+// bulks (Redis 7.0's limits for unauthenticated clients).
 type Config struct {
-	// Password is requirepass: when set, clients must AUTH (or HELLO ...
-	// AUTH) as the user "default" with it before other commands, and
-	// until they do a command may have at most 10 arguments and 16 KB
-	// bulks (Redis 7.0's limits for unauthenticated clients).
-	Password string
 	// MaxBulkLen is proto-max-bulk-len; zero means 512 MB.
 	MaxBulkLen int64
 	// MaxMultibulkLen bounds the arguments of one command; zero means

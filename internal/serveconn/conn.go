@@ -80,8 +80,7 @@ func New(nc net.Conn, sess Session, cfg *Config) *Conn {
 	if cfg == nil {
 		cfg = &Config{}
 	}
-	c := &Conn{nc: nc, sess: sess, cfg: cfg, reg: cfg.Registry, log: cfg.Logger,
-		proto: 2, authed: cfg.Password == ""}
+	c := &Conn{nc: nc, sess: sess, cfg: cfg, reg: cfg.Registry, log: cfg.Logger, proto: 2}
 	if c.reg == nil {
 		c.reg = NewRegistry()
 	}
@@ -96,9 +95,11 @@ func New(nc net.Conn, sess Session, cfg *Config) *Conn {
 	if r := sess.Exec(c.ctx, "CLIENT", "ID"); r.Kind == resp.Int {
 		id = r.Int
 	}
+	sess.RequireAuth() // after CLIENT ID, which it would refuse
+	c.authed = !sess.AuthRequired()
 	now := time.Now()
 	c.cl = &Client{ID: id, Addr: addrString(nc.RemoteAddr()), LAddr: addrString(nc.LocalAddr()),
-		Created: now, conn: c, multi: -1, last: now, proto: 2}
+		Created: now, conn: c, multi: -1, last: now, proto: 2, user: sess.User()}
 	c.reg.add(c.cl)
 	return c
 }
@@ -196,6 +197,7 @@ func (c *Conn) Serve() error {
 // commands read before it are in c.batch.
 func (c *Conn) readBatch() error {
 	c.batch, c.arena = c.batch[:0], c.arena[:0]
+	c.authed = !c.sess.AuthRequired() // the default user's password may have changed
 	c.rd.SetUnauthenticated(!c.authed)
 	c.noRead = false
 	defer func() { c.noRead = false }()
@@ -213,6 +215,11 @@ func (c *Conn) readBatch() error {
 		c.argBytes.Add(n)
 		c.rdHeld.Store(c.rd.Held())
 		c.batch = append(c.batch, c.arena[start:len(c.arena):len(c.arena)])
+		if len(c.batch) == 1 {
+			// The read may have waited while the users changed: decide with
+			// the rules of now, when the command runs.
+			c.authed = !c.sess.AuthRequired()
+		}
 		if !c.authed || len(c.batch) >= MaxBatch || c.changesAuth(c.batch[len(c.batch)-1]) {
 			return nil
 		}
@@ -221,13 +228,9 @@ func (c *Conn) readBatch() error {
 }
 
 // changesAuth reports whether args may change whether the connection is
-// authenticated (with a password set: RESET logs it out), so that the
-// next command must be parsed after it ran, with the limits that then
-// apply.
+// authenticated (RESET logs it out), so that the next command must be
+// parsed after it ran, with the limits that then apply.
 func (c *Conn) changesAuth(args []string) bool {
-	if c.cfg.Password == "" {
-		return false
-	}
 	return strings.EqualFold(args[0], "reset") || strings.EqualFold(args[0], "auth") ||
 		strings.EqualFold(args[0], "hello")
 }
@@ -289,6 +292,7 @@ func (c *Conn) publish() {
 	}
 	cl.last = time.Now()
 	cl.proto = c.proto
+	cl.user = c.sess.User()
 	cl.qbuf = c.rd.Buffered() + int(c.in.size.Load())
 	cl.mu.Unlock()
 }

@@ -113,9 +113,8 @@ func TestHelloAndClientCommands(t *testing.T) {
 }
 
 func TestAuth(t *testing.T) {
-	db := testStore(t)
-	cfg := &serveconn.Config{Password: "secret"}
-	s := serve(t, db, cfg)
+	db := testStorePass(t, "secret")
+	s := serve(t, db, nil)
 	assert.Equal(t, resp.Err("NOAUTH Authentication required."), s.do("GET", "k"))
 	assert.Equal(t, resp.Err("ERR unknown command 'NOPE', with args beginning with: "), s.do("NOPE"))
 	assert.Equal(t, resp.Err("WRONGPASS invalid username-password pair or user is disabled."), s.do("AUTH", "bad"))
@@ -131,7 +130,7 @@ func TestAuth(t *testing.T) {
 
 	// Without a password, AUTH with one argument is an error; the default
 	// user takes any password.
-	open := serve(t, db, nil)
+	open := serve(t, testStore(t), nil)
 	assert.Equal(t, resp.Err("ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?"),
 		open.do("AUTH", "x"))
 	assert.Equal(t, resp.OK, open.do("AUTH", "default", "x"))

@@ -7,8 +7,9 @@ import (
 
 // EXEC's reply. Redis runs the connection commands queued in a transaction
 // (AUTH, HELLO, CLIENT SETNAME/INFO/LIST/KILL, COMMAND DOCS) in their place
-// among the others; the session runs them too, but it knows neither the
-// password nor the protocol nor the registry of this connection. So the
+// among the others; the session runs them too (and authenticates AUTH and
+// HELLO ... AUTH, and refuses what the ACL denies), but it knows neither
+// the protocol nor the registry of this connection. So the
 // connection writes EXEC's reply itself, element by element: the
 // session's reply for ordinary commands, its own answer, with its effects,
 // for the connection commands. Since none of these touches the keyspace,
@@ -28,11 +29,16 @@ func (c *Conn) execReply(r *resp.Reply) {
 		if cmd != nil {
 			name = cmd.FullName
 		}
+		if e.Kind == resp.Error && name != "hello" {
+			c.appendElem(args, e) // refused by the session (NOPERM ...)
+			continue
+		}
 		switch name {
 		case "hello":
-			c.hello(args)
+			c.helloDone(args, *e) // the session ran it (AUTH included)
 		case "auth":
-			c.auth(args)
+			c.authed = !c.sess.AuthRequired()
+			c.appendElem(args, e)
 		case "client|setname":
 			if e.Kind == resp.Status {
 				c.setName(args[2])

@@ -24,6 +24,15 @@ func testStore(t testing.TB) *kevy.Store {
 	return db
 }
 
+// testStorePass opens an in-memory store whose default user has the
+// password pass (requirepass).
+func testStorePass(t testing.TB, pass string) *kevy.Store {
+	t.Helper()
+	db := testStore(t)
+	require.Equal(t, resp.OK, db.Exec(context.Background(), "CONFIG", "SET", "requirepass", pass))
+	return db
+}
+
 // served is one served in-process connection.
 type served struct {
 	t    testing.TB

@@ -160,12 +160,11 @@ func FuzzServer(f *testing.F) {
 	db := testStore(f)
 	cfg := withLimits(func(l *serveconn.Limits) { l.QueryBuffer = 4 << 20 })
 	cfg.MaxBulkLen = 1 << 20
-	authCfg := *cfg
-	authCfg.Password = "pw"
+	dbAuth := testStorePass(f, "pw")
 	f.Fuzz(func(t *testing.T, data []byte) {
-		cfg := cfg
+		db := db
 		if len(data) > 0 && data[0] == 1 { // a leading \x01 sets a password
-			cfg, data = &authCfg, data[1:]
+			db, data = dbAuth, data[1:]
 		}
 		nc := &fakeConn{in: bytes.NewReader(data)}
 		c := serveconn.New(nc, db.Conn(), cfg)
@@ -233,8 +232,8 @@ func (fakeAddr) String() string  { return "fake:0" }
 // Redis 7.0 (server/redis_test.go checks the bytes against redis-server);
 // AUTH lifts the limits for what follows, even in the same pipeline.
 func TestUnauthenticatedLimits(t *testing.T) {
-	db := testStore(t)
-	cfg := &serveconn.Config{Password: "pw"}
+	db := testStorePass(t, "pw")
+	var cfg *serveconn.Config
 	for _, tc := range []struct{ in, want string }{
 		{"*11\r\n", "-ERR Protocol error: unauthenticated multibulk length\r\n"},
 		{"*2\r\n$4\r\nECHO\r\n$16385\r\n", "-ERR Protocol error: unauthenticated bulk length\r\n"},

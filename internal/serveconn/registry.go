@@ -7,6 +7,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/kevydb/kevy/internal/acl"
 )
 
 // Registry is the list of a store's client connections, for CLIENT LIST,
@@ -15,8 +17,10 @@ import (
 type Registry struct {
 	mu      sync.Mutex
 	clients map[int64]*Client
+	tls     []TLSParams // see tls.go
 
 	limits     atomic.Pointer[Limits]
+	acl        atomic.Pointer[acl.ACL] // the store's access control (kevy.Open sets it)
 	maxClients atomic.Int64
 	received   atomic.Int64 // total_connections_received
 	rejected   atomic.Int64 // rejected_connections
@@ -36,6 +40,24 @@ func (r *Registry) Limits() Limits { return *r.limits.Load() }
 // SetLimits changes the buffer limits; connections apply them from their
 // next check on (as CONFIG SET does in Redis).
 func (r *Registry) SetLimits(l Limits) { r.limits.Store(&l) }
+
+// SetACL records the store's access control, which CLIENT KILL USER and
+// protected mode consult.
+func (r *Registry) SetACL(a *acl.ACL) { r.acl.Store(a) }
+
+// ACL returns the store's access control, or nil when none was set.
+func (r *Registry) ACL() *acl.ACL { return r.acl.Load() }
+
+// userExists reports whether the store has a user named name (only
+// "default" without an ACL).
+func userExists(reg *Registry, name string) bool {
+	if reg != nil {
+		if a := reg.ACL(); a != nil {
+			return a.User(name) != nil
+		}
+	}
+	return name == acl.DefaultUserName
+}
 
 // Stats are the figures INFO reports about clients.
 type Stats struct {
@@ -125,6 +147,32 @@ func (r *Registry) List(keep func(*Client) bool) string {
 	return b.String()
 }
 
+// ClientInfo returns the CLIENT LIST line of the client with the given id
+// (without the newline), its cmd= and user= fields showing cmd and user
+// when they are not "" (the command being run and the user running it,
+// which the registry learns only after the command ran); "" when there is
+// no such client.
+func (r *Registry) ClientInfo(id int64, cmd, user string) string {
+	c := r.Get(id)
+	if c == nil {
+		return ""
+	}
+	c.mu.Lock()
+	if cmd == "" {
+		cmd = c.cmd
+	}
+	if user == "" {
+		user = c.user
+	}
+	now := time.Now()
+	st := ClientState{ID: c.ID, Addr: c.Addr, LAddr: c.LAddr, Name: c.name, Cmd: cmd, User: user,
+		Age: int64(now.Sub(c.Created) / time.Second), LastCmdAge: int64(now.Sub(c.last) / time.Second),
+		DB: c.db, Sub: c.sub, PSub: c.psub, Multi: c.multi, Proto: c.proto, QBuf: c.qbuf, OMem: c.omem,
+		Blocked: c.blocked}
+	c.mu.Unlock()
+	return InfoLine(st)
+}
+
 // Get returns the client with the given id, or nil.
 func (r *Registry) Get(id int64) *Client {
 	r.mu.Lock()
@@ -193,6 +241,7 @@ type Client struct {
 
 	mu      sync.Mutex
 	name    string
+	user    string
 	db      int
 	sub     int
 	psub    int
@@ -210,6 +259,13 @@ func (c *Client) Name() string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.name
+}
+
+// User returns the name of the ACL user the client runs as.
+func (c *Client) User() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.user
 }
 
 // PubSub reports whether the client is in subscriber mode.
@@ -241,7 +297,8 @@ func (c *Client) Kill() {
 type ClientState struct {
 	ID, LastCmdAge, Age    int64 // age and idle in seconds
 	Addr, LAddr, Name, Cmd string
-	DB, Sub, PSub, Multi   int // Multi: queued commands, -1 outside MULTI
+	User                   string // "" shows as "default"
+	DB, Sub, PSub, Multi   int    // Multi: queued commands, -1 outside MULTI
 	Proto, QBuf            int
 	OMem                   int64
 	Blocked                bool
@@ -249,7 +306,7 @@ type ClientState struct {
 
 func (c *Client) appendInfo(b *strings.Builder, now time.Time) {
 	c.mu.Lock()
-	st := ClientState{ID: c.ID, Addr: c.Addr, LAddr: c.LAddr, Name: c.name, Cmd: c.cmd,
+	st := ClientState{ID: c.ID, Addr: c.Addr, LAddr: c.LAddr, Name: c.name, Cmd: c.cmd, User: c.user,
 		Age: int64(now.Sub(c.Created) / time.Second), LastCmdAge: int64(now.Sub(c.last) / time.Second),
 		DB: c.db, Sub: c.sub, PSub: c.psub, Multi: c.multi, Proto: c.proto, QBuf: c.qbuf, OMem: c.omem,
 		Blocked: c.blocked}
@@ -280,6 +337,9 @@ func InfoLine(st ClientState) string {
 	if st.Proto == 0 {
 		st.Proto = 2
 	}
+	if st.User == "" {
+		st.User = acl.DefaultUserName
+	}
 	var b strings.Builder
 	b.WriteString("id=" + strconv.FormatInt(st.ID, 10))
 	b.WriteString(" addr=" + st.Addr + " laddr=" + st.LAddr + " fd=-1 name=" + st.Name)
@@ -289,6 +349,6 @@ func InfoLine(st ClientState) string {
 	b.WriteString(" multi=" + strconv.Itoa(st.Multi))
 	b.WriteString(" qbuf=" + strconv.Itoa(st.QBuf) + " qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0")
 	b.WriteString(" obl=0 oll=0 omem=" + strconv.FormatInt(st.OMem, 10) + " tot-mem=0 events=r")
-	b.WriteString(" cmd=" + cmd + " user=default redir=-1 resp=" + strconv.Itoa(st.Proto))
+	b.WriteString(" cmd=" + cmd + " user=" + st.User + " redir=-1 resp=" + strconv.Itoa(st.Proto))
 	return b.String()
 }

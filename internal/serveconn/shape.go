@@ -53,6 +53,8 @@ var shapes = map[string]shapeFn{
 	"lcs":              shapeLCS,
 	"command":          shapeCommandInfos,
 	"command|info":     shapeCommandInfos,
+	"acl|getuser":      shapeACLUser,
+	"acl|log":          shapeACLLog,
 }
 
 // appendReply3 appends r, the reply to args, in RESP3. (EXEC's reply is

@@ -105,6 +105,9 @@ func TestSoftOutputLimits(t *testing.T) {
 		}
 		time.Sleep(3 * time.Second)
 		assert.Equal(t, resp.IntReply(1), db.Exec(ctxT(t), "PUBLISH", "c", payload))
+		// Let the subscriber take the message before the client starts
+		// reading: draining the queue first would reset the soft timer.
+		synctest.Wait()
 		sub.waitClosed()
 		assert.ErrorContains(t, sub.err, "output buffer")
 	})
